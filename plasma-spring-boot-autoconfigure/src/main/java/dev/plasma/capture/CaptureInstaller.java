@@ -1,0 +1,189 @@
+package dev.plasma.capture;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.schema.SyncedTable;
+import dev.plasma.schema.TableDeclaration;
+import dev.plasma.schema.TableResolver;
+
+/**
+ * Installs the capture triggers of the declared tables, idempotently, at start-up.
+ * <p>
+ * Every declared table is resolved and validated before anything changes. Then, under a lock that
+ * serialises installation across application instances, each table is compared with its entry in
+ * {@code _plasma_tables}:
+ * <ul>
+ * <li>newly synced (or previously suppressed): triggers created, every existing row captured as a
+ * {@code put} (invariant 8);</li>
+ * <li>synced with a different trigger fingerprint (its columns changed): triggers regenerated;</li>
+ * <li>suppressed: triggers removed;</li>
+ * <li>registered but no longer declared: triggers removed, registration dropped.</li>
+ * </ul>
+ * On PostgreSQL the whole installation is one transaction (the trigger's table lock keeps concurrent
+ * writers out until the initial capture commits). On MariaDB and H2, where DDL commits implicitly, the
+ * trigger is created before the existing rows are read, so a concurrent write is never missed (at worst
+ * captured twice, with the later entry holding the current row).
+ */
+public class CaptureInstaller {
+
+	private static final Log logger = LogFactory.getLog(CaptureInstaller.class);
+
+	private final DataSource dataSource;
+
+	private final PlasmaDialect dialect;
+
+	private final List<TableDeclaration> declarations;
+
+	private final TableResolver resolver = new TableResolver();
+
+	public CaptureInstaller(DataSource dataSource, PlasmaDialect dialect, List<TableDeclaration> declarations) {
+		this.dataSource = dataSource;
+		this.dialect = dialect;
+		this.declarations = List.copyOf(declarations);
+	}
+
+	/**
+	 * Resolves the declared tables and brings their triggers up to date.
+	 * @return the resolved tables, suppressed ones included
+	 * @throws SQLException on database errors
+	 */
+	public List<SyncedTable> install() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			List<SyncedTable> tables = new ArrayList<>();
+			for (TableDeclaration declaration : this.declarations) {
+				tables.add(this.resolver.resolve(connection, declaration));
+			}
+			boolean autoCommit = connection.getAutoCommit();
+			this.dialect.lockInstallation(connection);
+			try {
+				connection.setAutoCommit(!this.dialect.transactionalDdl());
+				install(connection, tables);
+				if (!connection.getAutoCommit()) {
+					connection.commit();
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!connection.getAutoCommit()) {
+					connection.rollback();
+				}
+				throw ex;
+			}
+			finally {
+				connection.setAutoCommit(autoCommit);
+				this.dialect.unlockInstallation(connection);
+			}
+			return tables;
+		}
+	}
+
+	private void install(Connection connection, List<SyncedTable> tables) throws SQLException {
+		Map<String, Registration> registered = readRegistrations(connection);
+		for (SyncedTable table : tables) {
+			Registration registration = registered.remove(table.name());
+			if (table.changeLogSuppressed()) {
+				if (registration == null || !registration.suppressed()) {
+					execute(connection, this.dialect.dropCaptureTriggers(table.physicalName()));
+					register(connection, table, "", registration != null);
+					logger.info("Plasma: table '" + table.name() + "' is change-log suppressed; no capture");
+				}
+				continue;
+			}
+			List<String> ddl = this.dialect.createCaptureTriggers(table);
+			String fingerprint = fingerprint(table, ddl);
+			if (registration == null || registration.suppressed()) {
+				register(connection, table, fingerprint, registration != null);
+				execute(connection, ddl);
+				int captured = this.dialect.captureExistingRows(connection, table);
+				logger.info("Plasma: capturing table '" + table.name() + "' (" + captured + " existing rows captured)");
+			}
+			else if (!registration.fingerprint().equals(fingerprint)
+					|| !registration.physicalName().equals(table.physicalName())) {
+				register(connection, table, fingerprint, true);
+				execute(connection, ddl);
+				logger.info("Plasma: regenerated capture triggers of table '" + table.name() + "'");
+			}
+		}
+		for (Registration stale : registered.values()) {
+			execute(connection, this.dialect.dropCaptureTriggers(stale.physicalName()));
+			try (PreparedStatement delete = connection.prepareStatement("DELETE FROM _plasma_tables WHERE table_name = ?")) {
+				delete.setString(1, stale.name());
+				delete.executeUpdate();
+			}
+			logger.info("Plasma: table '" + stale.name() + "' is no longer declared; capture triggers removed");
+		}
+	}
+
+	private Map<String, Registration> readRegistrations(Connection connection) throws SQLException {
+		Map<String, Registration> registrations = new LinkedHashMap<>();
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(
+						"SELECT table_name, physical_name, fingerprint, change_log_suppressed FROM _plasma_tables")) {
+			while (rs.next()) {
+				Registration registration = new Registration(rs.getString(1), rs.getString(2), rs.getString(3),
+						rs.getBoolean(4));
+				registrations.put(registration.name(), registration);
+			}
+		}
+		return registrations;
+	}
+
+	private void register(Connection connection, SyncedTable table, String fingerprint, boolean exists)
+			throws SQLException {
+		String sql = exists
+				? "UPDATE _plasma_tables SET physical_name = ?, fingerprint = ?, change_log_suppressed = ?, installed_at = ? WHERE table_name = ?"
+				: "INSERT INTO _plasma_tables (physical_name, fingerprint, change_log_suppressed, installed_at, table_name) VALUES (?, ?, ?, ?, ?)";
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setString(1, table.physicalName());
+			statement.setString(2, fingerprint);
+			statement.setBoolean(3, table.changeLogSuppressed());
+			statement.setLong(4, System.currentTimeMillis());
+			statement.setString(5, table.name());
+			statement.executeUpdate();
+		}
+	}
+
+	private void execute(Connection connection, List<String> statements) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			for (String sql : statements) {
+				statement.execute(sql);
+			}
+		}
+	}
+
+	private static String fingerprint(SyncedTable table, List<String> ddl) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			digest.update((table.columns() + "|" + table.primaryKey()).getBytes(StandardCharsets.UTF_8));
+			for (String sql : ddl) {
+				digest.update(sql.getBytes(StandardCharsets.UTF_8));
+				digest.update((byte) 0);
+			}
+			return HexFormat.of().formatHex(digest.digest());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private record Registration(String name, String physicalName, String fingerprint, boolean suppressed) {
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.plasma.capture;
+
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.plasma.dialect.PlasmaDialect;
+
+/**
+ * Runs work as a client's mutation: every write the work makes to a synced table is captured with the
+ * mutation's client group ID, client ID and mutation ID.
+ * <p>
+ * The identity travels to the capture triggers through {@code _plasma_origin}, in a row keyed by the
+ * database session and written and removed inside the mutation's own transaction. Concurrent scopes
+ * therefore never wait for each other, and the row is never visible outside its transaction.
+ */
+public class MutationOrigin {
+
+	private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final String upsertSql;
+
+	private final String deleteSql;
+
+	/**
+	 * Creates the scope runner.
+	 * @param dataSource the data source holding the synced tables
+	 * @param dialect its dialect
+	 * @param transactions transactions on that data source, joined when one is already active
+	 */
+	public MutationOrigin(DataSource dataSource, PlasmaDialect dialect, TransactionTemplate transactions) {
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.transactions = transactions;
+		this.upsertSql = dialect.upsertOriginSql();
+		this.deleteSql = "DELETE FROM _plasma_origin WHERE session_id = " + dialect.sessionIdExpression();
+	}
+
+	/**
+	 * Runs {@code work} in a transaction (the caller's, if one is active) as mutation
+	 * {@code mutationId} of client {@code clientId} in group {@code clientGroupId}.
+	 * @param <T> the result type
+	 * @param clientGroupId the client group ID
+	 * @param clientId the client ID
+	 * @param mutationId the mutation ID
+	 * @param work the writes to attribute
+	 * @return what {@code work} returned
+	 */
+	public <T> T runAs(String clientGroupId, String clientId, long mutationId, Supplier<T> work) {
+		if (ACTIVE.get() != null) {
+			throw new IllegalStateException("Plasma: mutation scopes cannot be nested");
+		}
+		return this.transactions.execute((status) -> {
+			ACTIVE.set(Boolean.TRUE);
+			this.jdbc.update(this.upsertSql, clientGroupId, clientId, mutationId);
+			try {
+				T result = work.get();
+				this.jdbc.update(this.deleteSql);
+				return result;
+			}
+			finally {
+				ACTIVE.remove();
+			}
+		});
+	}
+
+	/**
+	 * Runs {@code work} as a mutation, see {@link #runAs(String, String, long, Supplier)}.
+	 * @param clientGroupId the client group ID
+	 * @param clientId the client ID
+	 * @param mutationId the mutation ID
+	 * @param work the writes to attribute
+	 */
+	public void runAs(String clientGroupId, String clientId, long mutationId, Runnable work) {
+		runAs(clientGroupId, clientId, mutationId, () -> {
+			work.run();
+			return null;
+		});
+	}
+
+}

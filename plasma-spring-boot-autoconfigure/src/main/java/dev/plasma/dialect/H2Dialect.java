@@ -1,0 +1,96 @@
+package dev.plasma.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.plasma.capture.RowRenderer;
+import dev.plasma.capture.h2.H2CaptureTrigger;
+import dev.plasma.schema.SqlIdentifiers;
+import dev.plasma.schema.SyncedTable;
+
+/**
+ * H2 (embedded): a Java trigger class, {@link H2CaptureTrigger}, shipped in the jar.
+ */
+public class H2Dialect implements PlasmaDialect {
+
+	private static final ReentrantLock INSTALL_LOCK = new ReentrantLock();
+
+	@Override
+	public String displayName() {
+		return "H2";
+	}
+
+	@Override
+	public String sessionIdExpression() {
+		return "SESSION_ID()";
+	}
+
+	private String triggerName(String physicalName) {
+		return quote("PLASMA_CAPTURE_" + physicalName);
+	}
+
+	@Override
+	public List<String> createCaptureTriggers(SyncedTable table) {
+		return List.of("DROP TRIGGER IF EXISTS " + triggerName(table.physicalName()),
+				"CREATE TRIGGER " + triggerName(table.physicalName()) + " AFTER INSERT, UPDATE, DELETE ON "
+						+ quote(table.physicalName()) + " FOR EACH ROW CALL '" + H2CaptureTrigger.class.getName() + "'");
+	}
+
+	@Override
+	public List<String> dropCaptureTriggers(String physicalName) {
+		return List.of("DROP TRIGGER IF EXISTS " + triggerName(physicalName));
+	}
+
+	@Override
+	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
+		int count = 0;
+		try (Statement select = connection.createStatement();
+				ResultSet rs = select.executeQuery("SELECT * FROM " + quote(table.physicalName()));
+				PreparedStatement insert = connection.prepareStatement(
+						"INSERT INTO _plasma_pending_changes (table_name, row_id, op, value, created_at) VALUES (?, ?, 'put', ?, ?)")) {
+			int width = table.columns().size();
+			while (rs.next()) {
+				Object[] row = new Object[width];
+				for (int i = 0; i < width; i++) {
+					row[i] = rs.getObject(i + 1);
+				}
+				insert.setString(1, table.name());
+				insert.setString(2, RowRenderer.rowId(table, row));
+				insert.setString(3, RowRenderer.json(table, row));
+				insert.setLong(4, System.currentTimeMillis());
+				insert.addBatch();
+				if (++count % 500 == 0) {
+					insert.executeBatch();
+				}
+			}
+			insert.executeBatch();
+		}
+		return count;
+	}
+
+	@Override
+	public boolean transactionalDdl() {
+		return false;
+	}
+
+	@Override
+	public void lockInstallation(Connection connection) {
+		INSTALL_LOCK.lock();
+	}
+
+	@Override
+	public void unlockInstallation(Connection connection) {
+		INSTALL_LOCK.unlock();
+	}
+
+	@Override
+	public String quote(String identifier) {
+		return SqlIdentifiers.quote(identifier, '"');
+	}
+
+}

@@ -1,0 +1,127 @@
+package dev.plasma.dialect;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import dev.plasma.schema.ColumnKind;
+import dev.plasma.schema.SqlIdentifiers;
+import dev.plasma.schema.SyncedTable;
+
+/**
+ * MariaDB: three row triggers per table ({@code AFTER INSERT}, {@code UPDATE}, {@code DELETE}); trigger
+ * bodies resolve Plasma's tables in the database the trigger belongs to.
+ */
+public class MariaDbDialect extends SqlTriggerDialect {
+
+	private static final String INSTALL_LOCK = "'plasma_install'";
+
+	@Override
+	public String displayName() {
+		return "MariaDB";
+	}
+
+	@Override
+	public String sessionIdExpression() {
+		return "CONNECTION_ID()";
+	}
+
+	@Override
+	public String upsertOriginSql() {
+		return "INSERT INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) VALUES (CONNECTION_ID(), ?, ?, ?)"
+				+ " ON DUPLICATE KEY UPDATE client_group_id = VALUES(client_group_id), client_id = VALUES(client_id),"
+				+ " mutation_id = VALUES(mutation_id)";
+	}
+
+	@Override
+	String literal(String text) {
+		return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+	}
+
+	@Override
+	String jsonValue(String ref, ColumnKind kind) {
+		String json = switch (kind) {
+			case INTEGER, FLOAT -> "CAST(" + ref + " AS CHAR)";
+			case BOOLEAN -> "CASE WHEN " + ref + " IS NULL THEN NULL WHEN " + ref + " <> 0 THEN 'true' ELSE 'false' END";
+			case DECIMAL, OTHER -> "JSON_QUOTE(CAST(" + ref + " AS CHAR))";
+			case DATE -> "JSON_QUOTE(DATE_FORMAT(" + ref + ", '%Y-%m-%d'))";
+			case TIME -> "JSON_QUOTE(TIME_FORMAT(" + ref + ", '%H:%i:%s.%f'))";
+			case TIMESTAMP -> "JSON_QUOTE(DATE_FORMAT(" + ref + ", '%Y-%m-%dT%H:%i:%s.%f'))";
+			case TIMESTAMP_TZ -> "JSON_QUOTE(DATE_FORMAT(CONVERT_TZ(" + ref
+					+ ", @@session.time_zone, '+00:00'), '%Y-%m-%dT%H:%i:%s.%fZ'))";
+			case BINARY -> "JSON_QUOTE(REPLACE(TO_BASE64(" + ref + "), CHAR(10), ''))";
+			case STRING -> "JSON_QUOTE(" + ref + ")";
+		};
+		return "COALESCE(" + json + ", 'null')";
+	}
+
+	@Override
+	String textValue(String ref, ColumnKind kind) {
+		return "CAST(" + ref + " AS CHAR)";
+	}
+
+	@Override
+	String concat(List<String> parts) {
+		return "CONCAT(" + String.join(", ", parts) + ")";
+	}
+
+	@Override
+	String nowMillis() {
+		return "CAST(UNIX_TIMESTAMP(SYSDATE(3)) * 1000 AS SIGNED)";
+	}
+
+	private String triggerName(String physicalName, String suffix) {
+		return quote("plasma_" + physicalName + "_" + suffix);
+	}
+
+	@Override
+	public List<String> createCaptureTriggers(SyncedTable table) {
+		String target = quote(table.physicalName());
+		return List.of(
+				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "ai") + " AFTER INSERT ON " + target
+						+ " FOR EACH ROW " + insertPending(table, "NEW", "put"),
+				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "au") + " AFTER UPDATE ON " + target
+						+ " FOR EACH ROW BEGIN IF NOT ((" + rowId(table, "OLD") + ") <=> (" + rowId(table, "NEW")
+						+ ")) THEN " + insertPending(table, "OLD", "del") + "; END IF; "
+						+ insertPending(table, "NEW", "put") + "; END",
+				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "ad") + " AFTER DELETE ON " + target
+						+ " FOR EACH ROW " + insertPending(table, "OLD", "del"));
+	}
+
+	@Override
+	public List<String> dropCaptureTriggers(String physicalName) {
+		return List.of("DROP TRIGGER IF EXISTS " + triggerName(physicalName, "ai"),
+				"DROP TRIGGER IF EXISTS " + triggerName(physicalName, "au"),
+				"DROP TRIGGER IF EXISTS " + triggerName(physicalName, "ad"));
+	}
+
+	@Override
+	public boolean transactionalDdl() {
+		return false;
+	}
+
+	@Override
+	public void lockInstallation(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT GET_LOCK(" + INSTALL_LOCK + ", 120)")) {
+			if (!rs.next() || rs.getInt(1) != 1) {
+				throw new SQLException("Plasma: timed out waiting for the trigger installation lock");
+			}
+		}
+	}
+
+	@Override
+	public void unlockInstallation(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SELECT RELEASE_LOCK(" + INSTALL_LOCK + ")");
+		}
+	}
+
+	@Override
+	public String quote(String identifier) {
+		return SqlIdentifiers.quote(identifier, '`');
+	}
+
+}

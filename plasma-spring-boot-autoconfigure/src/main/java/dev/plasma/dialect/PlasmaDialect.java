@@ -1,0 +1,92 @@
+package dev.plasma.dialect;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import dev.plasma.schema.SyncedTable;
+
+/**
+ * What differs between the supported databases: trigger DDL, the session identity the capture triggers
+ * read their mutation origin by, upserts and locks. Resolved once per data source by
+ * {@link PlasmaDialects#detect(javax.sql.DataSource)}.
+ */
+public interface PlasmaDialect {
+
+	/**
+	 * Returns the database's display name, e.g. {@code PostgreSQL}.
+	 * @return the name
+	 */
+	String displayName();
+
+	/**
+	 * Returns an SQL expression that identifies the current database session, used as the key of
+	 * {@code _plasma_origin} so that concurrent mutation scopes never touch the same row.
+	 * @return the expression
+	 */
+	String sessionIdExpression();
+
+	/**
+	 * Returns SQL that inserts or replaces the current session's row of {@code _plasma_origin}, with
+	 * three parameters: client group ID, client ID and mutation ID.
+	 * @return the statement
+	 */
+	default String upsertOriginSql() {
+		return "MERGE INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) KEY (session_id) VALUES ("
+				+ sessionIdExpression() + ", ?, ?, ?)";
+	}
+
+	/**
+	 * Returns the statements that (re)create the capture triggers of a table, replacing earlier ones.
+	 * @param table the table
+	 * @return the DDL statements in execution order
+	 */
+	List<String> createCaptureTriggers(SyncedTable table);
+
+	/**
+	 * Returns the statements that remove a table's capture triggers, tolerating triggers or a table that
+	 * no longer exist.
+	 * @param physicalName the table name as stored in the database
+	 * @return the DDL statements in execution order
+	 */
+	List<String> dropCaptureTriggers(String physicalName);
+
+	/**
+	 * Appends a {@code put} pending entry for every current row of the table (the initial capture of a
+	 * table that becomes synced).
+	 * @param connection the connection to use, inside the caller's transaction
+	 * @param table the table
+	 * @return the number of rows captured
+	 * @throws SQLException on database errors
+	 */
+	int captureExistingRows(Connection connection, SyncedTable table) throws SQLException;
+
+	/**
+	 * Returns whether DDL takes part in transactions (PostgreSQL) instead of committing implicitly.
+	 * @return whether DDL is transactional
+	 */
+	boolean transactionalDdl();
+
+	/**
+	 * Takes a session-level lock that serialises trigger installation across application instances,
+	 * waiting for it.
+	 * @param connection the connection that will hold the lock
+	 * @throws SQLException on database errors
+	 */
+	void lockInstallation(Connection connection) throws SQLException;
+
+	/**
+	 * Releases the lock taken by {@link #lockInstallation(Connection)}.
+	 * @param connection the connection that holds the lock
+	 * @throws SQLException on database errors
+	 */
+	void unlockInstallation(Connection connection) throws SQLException;
+
+	/**
+	 * Quotes an identifier read from metadata or validated from configuration.
+	 * @param identifier the identifier
+	 * @return the quoted identifier
+	 */
+	String quote(String identifier);
+
+}

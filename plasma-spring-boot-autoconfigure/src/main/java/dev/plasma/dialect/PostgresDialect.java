@@ -1,0 +1,141 @@
+package dev.plasma.dialect;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import dev.plasma.schema.ColumnKind;
+import dev.plasma.schema.SqlIdentifiers;
+import dev.plasma.schema.SyncedTable;
+
+/**
+ * PostgreSQL: one PL/pgSQL trigger function per table, internal tables qualified with the schema the
+ * application's tables live in so that sessions with another {@code search_path} are captured too.
+ */
+public class PostgresDialect extends SqlTriggerDialect {
+
+	private static final long INSTALL_LOCK_KEY = 0x706c61736d61L;
+
+	private final String schema;
+
+	/**
+	 * Creates the dialect for tables of one schema.
+	 * @param schema the schema of the synced and internal tables, e.g. {@code public}
+	 */
+	public PostgresDialect(String schema) {
+		this.schema = schema;
+	}
+
+	@Override
+	public String displayName() {
+		return "PostgreSQL";
+	}
+
+	@Override
+	public String sessionIdExpression() {
+		return "pg_backend_pid()";
+	}
+
+	@Override
+	public String upsertOriginSql() {
+		return "INSERT INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) VALUES (pg_backend_pid(), ?, ?, ?)"
+				+ " ON CONFLICT (session_id) DO UPDATE SET client_group_id = EXCLUDED.client_group_id,"
+				+ " client_id = EXCLUDED.client_id, mutation_id = EXCLUDED.mutation_id";
+	}
+
+	@Override
+	String internalTable(String name) {
+		return quote(this.schema) + "." + name;
+	}
+
+	@Override
+	String jsonValue(String ref, ColumnKind kind) {
+		String json = switch (kind) {
+			case INTEGER, BOOLEAN -> ref + "::text";
+			case FLOAT -> "to_json(" + ref + ")::text";
+			case DECIMAL -> "to_json(" + ref + "::text)::text";
+			case DATE -> "to_json(to_char(" + ref + ", 'YYYY-MM-DD'))::text";
+			case TIME -> "to_json(to_char(DATE '2000-01-01' + " + ref + ", 'HH24:MI:SS.US'))::text";
+			case TIMESTAMP -> "to_json(to_char(" + ref + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US'))::text";
+			case TIMESTAMP_TZ -> "to_json(to_char(" + ref + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))::text";
+			case BINARY -> "to_json(translate(encode(" + ref + ", 'base64'), E'\\n', ''))::text";
+			case STRING -> "to_json(" + ref + ")::text";
+			case OTHER -> "to_json(" + ref + "::text)::text";
+		};
+		return "COALESCE(" + json + ", 'null')";
+	}
+
+	@Override
+	String textValue(String ref, ColumnKind kind) {
+		return ref + "::text";
+	}
+
+	@Override
+	String concat(List<String> parts) {
+		return "(" + String.join(" || ", parts) + ")";
+	}
+
+	@Override
+	String nowMillis() {
+		return "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+	}
+
+	private String functionName(String physicalName) {
+		return quote(this.schema) + "." + quote("plasma_capture_" + physicalName);
+	}
+
+	@Override
+	public List<String> createCaptureTriggers(SyncedTable table) {
+		String function = functionName(table.physicalName());
+		String body = """
+				CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $plasma$
+				BEGIN
+				  IF TG_OP = 'DELETE' THEN
+				    %s;
+				    RETURN NULL;
+				  END IF;
+				  IF TG_OP = 'UPDATE' AND (%s) IS DISTINCT FROM (%s) THEN
+				    %s;
+				  END IF;
+				  %s;
+				  RETURN NULL;
+				END
+				$plasma$""".formatted(function, insertPending(table, "OLD", "del"), rowId(table, "OLD"),
+				rowId(table, "NEW"), insertPending(table, "OLD", "del"), insertPending(table, "NEW", "put"));
+		String qualifiedTable = quote(this.schema) + "." + quote(table.physicalName());
+		return List.of(body, "DROP TRIGGER IF EXISTS plasma_capture ON " + qualifiedTable,
+				"CREATE TRIGGER plasma_capture AFTER INSERT OR UPDATE OR DELETE ON " + qualifiedTable
+						+ " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+	}
+
+	@Override
+	public List<String> dropCaptureTriggers(String physicalName) {
+		return List.of("DROP FUNCTION IF EXISTS " + functionName(physicalName) + "() CASCADE");
+	}
+
+	@Override
+	public boolean transactionalDdl() {
+		return true;
+	}
+
+	@Override
+	public void lockInstallation(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SELECT pg_advisory_lock(" + INSTALL_LOCK_KEY + ")");
+		}
+	}
+
+	@Override
+	public void unlockInstallation(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SELECT pg_advisory_unlock(" + INSTALL_LOCK_KEY + ")");
+		}
+	}
+
+	@Override
+	public String quote(String identifier) {
+		return SqlIdentifiers.quote(identifier, '"');
+	}
+
+}

@@ -1,0 +1,269 @@
+package dev.plasma.sequencer;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+
+/**
+ * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
+ * {@code _plasma_changes} by {@code row_version > cursor} never misses an entry (contract, section 4).
+ * <p>
+ * The algorithm, one short transaction per batch, at {@code READ COMMITTED}:
+ * <ol>
+ * <li>Lock the single row of {@code _plasma_sequencer} ({@code SELECT ... FOR UPDATE}) and read the
+ * head, the highest version handed out. The row lock makes sequencers of every application instance on
+ * the database run one at a time.</li>
+ * <li>Read up to {@code batchSize} pending entries in the order of their creation (their identity
+ * column). Only committed entries are visible; an entry of a transaction still open is simply taken by
+ * a later batch.</li>
+ * <li>Copy them into {@code _plasma_changes} with versions {@code head+1, head+2, ...}, delete exactly
+ * those pending entries, store the new head, commit.</li>
+ * </ol>
+ * Because batches commit one after another, every version below a visible version is already
+ * committed: a version a reader has seen is never later joined by a lower one. Entries of one row keep
+ * their relative order because a later writer of a row waits for the earlier writer's commit before its
+ * trigger appends the entry.
+ */
+public class Sequencer {
+
+	private static final String PENDING_COLUMNS = "table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id";
+
+	private final DataSource dataSource;
+
+	private final int batchSize;
+
+	private final List<SequencerListener> listeners;
+
+	private final SQLExceptionTranslator translator;
+
+	/**
+	 * Creates a sequencer.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param batchSize the most entries sequenced in one transaction
+	 * @param listeners told about every committed batch
+	 */
+	public Sequencer(DataSource dataSource, int batchSize, List<SequencerListener> listeners) {
+		if (batchSize < 1) {
+			throw new IllegalArgumentException("batchSize must be at least 1");
+		}
+		this.dataSource = dataSource;
+		this.batchSize = batchSize;
+		this.listeners = List.copyOf(listeners);
+		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
+	}
+
+	/**
+	 * Sequences everything committed so far: when this returns, every pending entry that was committed
+	 * before the call has a {@code row_version}.
+	 * @return the head after flushing
+	 */
+	public long flush() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			if (!hasPending(connection)) {
+				return readHead(connection);
+			}
+			SequencedBatch batch;
+			do {
+				batch = sequenceBatch(connection);
+			}
+			while (batch.count() == this.batchSize);
+			return batch.lastVersion();
+		}
+		catch (SQLException ex) {
+			throw translate("flush", ex);
+		}
+	}
+
+	/**
+	 * Runs one batch if there is anything pending.
+	 * @return what the batch did
+	 */
+	public SequencedBatch sequenceOnce() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			if (!hasPending(connection)) {
+				return new SequencedBatch(0, 0, readHead(connection), 0, 0, System.currentTimeMillis());
+			}
+			return sequenceBatch(connection);
+		}
+		catch (SQLException ex) {
+			throw translate("sequence", ex);
+		}
+	}
+
+	/**
+	 * Returns the highest version handed out so far.
+	 * @return the head
+	 */
+	public long head() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return readHead(connection);
+		}
+		catch (SQLException ex) {
+			throw translate("read head", ex);
+		}
+	}
+
+	/**
+	 * Returns the number of entries waiting to be sequenced.
+	 * @return the pending count
+	 */
+	public long pendingCount() {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM _plasma_pending_changes")) {
+			rs.next();
+			return rs.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw translate("count pending", ex);
+		}
+	}
+
+	/**
+	 * Returns the creation time (Unix ms) of the oldest pending entry, or {@code null} when none is pending.
+	 * @return the oldest creation time or {@code null}
+	 */
+	public Long oldestPendingCreatedAt() {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(
+						"SELECT created_at FROM _plasma_pending_changes ORDER BY id LIMIT 1")) {
+			return rs.next() ? rs.getLong(1) : null;
+		}
+		catch (SQLException ex) {
+			throw translate("read oldest pending", ex);
+		}
+	}
+
+	private boolean hasPending(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT id FROM _plasma_pending_changes ORDER BY id LIMIT 1")) {
+			return rs.next();
+		}
+	}
+
+	private long readHead(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT head FROM _plasma_sequencer WHERE id = 1")) {
+			if (!rs.next()) {
+				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
+			}
+			return rs.getLong(1);
+		}
+	}
+
+	private SequencedBatch sequenceBatch(Connection connection) throws SQLException {
+		boolean autoCommit = connection.getAutoCommit();
+		int isolation = connection.getTransactionIsolation();
+		connection.setAutoCommit(false);
+		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+		try {
+			long head = lockHead(connection);
+			long[] ids = new long[this.batchSize];
+			long[] createdAts = new long[this.batchSize];
+			int count = 0;
+			try (PreparedStatement select = connection.prepareStatement(
+					"SELECT id, " + PENDING_COLUMNS + " FROM _plasma_pending_changes ORDER BY id LIMIT " + this.batchSize);
+					PreparedStatement insert = connection.prepareStatement("INSERT INTO _plasma_changes (row_version, "
+							+ PENDING_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+					ResultSet rs = select.executeQuery()) {
+				while (rs.next()) {
+					ids[count] = rs.getLong(1);
+					insert.setLong(1, head + count + 1);
+					insert.setString(2, rs.getString(2));
+					insert.setString(3, rs.getString(3));
+					insert.setString(4, rs.getString(4));
+					insert.setString(5, rs.getString(5));
+					createdAts[count] = rs.getLong(6);
+					insert.setLong(6, createdAts[count]);
+					insert.setString(7, rs.getString(7));
+					insert.setString(8, rs.getString(8));
+					long mutationId = rs.getLong(9);
+					if (rs.wasNull()) {
+						insert.setNull(9, java.sql.Types.BIGINT);
+					}
+					else {
+						insert.setLong(9, mutationId);
+					}
+					insert.addBatch();
+					count++;
+				}
+				if (count > 0) {
+					insert.executeBatch();
+				}
+			}
+			if (count == 0) {
+				connection.commit();
+				return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
+			}
+			deletePending(connection, ids, count);
+			try (PreparedStatement update = connection.prepareStatement("UPDATE _plasma_sequencer SET head = ? WHERE id = 1")) {
+				update.setLong(1, head + count);
+				update.executeUpdate();
+			}
+			connection.commit();
+			long[] batchCreatedAts = java.util.Arrays.copyOf(createdAts, count);
+			long oldest = Long.MAX_VALUE;
+			long newest = 0;
+			for (long createdAt : batchCreatedAts) {
+				oldest = Math.min(oldest, createdAt);
+				newest = Math.max(newest, createdAt);
+			}
+			SequencedBatch batch = new SequencedBatch(count, head + 1, head + count, oldest, newest,
+					System.currentTimeMillis());
+			for (SequencerListener listener : this.listeners) {
+				listener.sequenced(batch, batchCreatedAts);
+			}
+			return batch;
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setTransactionIsolation(isolation);
+			connection.setAutoCommit(autoCommit);
+		}
+	}
+
+	private long lockHead(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT head FROM _plasma_sequencer WHERE id = 1 FOR UPDATE")) {
+			if (!rs.next()) {
+				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
+			}
+			return rs.getLong(1);
+		}
+	}
+
+	private void deletePending(Connection connection, long[] ids, int count) throws SQLException {
+		int chunk = 500;
+		for (int start = 0; start < count; start += chunk) {
+			int end = Math.min(count, start + chunk);
+			StringBuilder sql = new StringBuilder("DELETE FROM _plasma_pending_changes WHERE id IN (");
+			for (int i = start; i < end; i++) {
+				sql.append((i > start) ? "," : "").append(ids[i]);
+			}
+			sql.append(')');
+			try (Statement statement = connection.createStatement()) {
+				statement.executeUpdate(sql.toString());
+			}
+		}
+	}
+
+	private DataAccessException translate(String task, SQLException ex) {
+		DataAccessException translated = this.translator.translate("Plasma sequencer: " + task, null, ex);
+		return (translated != null) ? translated
+				: new org.springframework.dao.DataAccessResourceFailureException("Plasma sequencer: " + task, ex);
+	}
+
+}
