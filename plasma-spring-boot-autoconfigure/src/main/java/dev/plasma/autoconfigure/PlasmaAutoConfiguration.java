@@ -83,9 +83,10 @@ public final class PlasmaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Sequencer plasmaSequencer(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
-			ObjectProvider<DataSource> dataSource, PlasmaProperties properties,
+			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, PlasmaProperties properties,
 			ObjectProvider<SequencerListener> listeners, SyncedTables tables) {
-		return new Sequencer(plasmaDataSource(plasmaDataSource, dataSource), properties.getSequencer().getBatchSize(),
+		return new Sequencer(plasmaDataSource(plasmaDataSource, dataSource), dialect,
+				properties.getSequencer().getBatchSize(),
 				listeners.orderedStream().toList());
 	}
 
@@ -100,8 +101,8 @@ public final class PlasmaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ChangeLog plasmaChangeLog(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
-			ObjectProvider<DataSource> dataSource, SyncedTables tables) {
-		return new ChangeLog(plasmaDataSource(plasmaDataSource, dataSource));
+			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, SyncedTables tables) {
+		return new ChangeLog(plasmaDataSource(plasmaDataSource, dataSource), dialect);
 	}
 
 }

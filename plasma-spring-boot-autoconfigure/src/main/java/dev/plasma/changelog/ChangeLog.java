@@ -9,19 +9,27 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
+import dev.plasma.dialect.PlasmaDialect;
+
 /**
  * Reads sequenced entries of {@code _plasma_changes}.
  */
 public class ChangeLog {
 
-	private static final String SELECT = "SELECT row_version, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id FROM _plasma_changes";
-
 	private static final RowMapper<ChangeEntry> MAPPER = ChangeLog::map;
 
 	private final JdbcTemplate jdbc;
 
-	public ChangeLog(DataSource dataSource) {
+	private final String select;
+
+	/**
+	 * Creates a reader.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 */
+	public ChangeLog(DataSource dataSource, PlasmaDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.select = "SELECT row_version, " + dialect.entryColumns() + " FROM _plasma_changes";
 	}
 
 	/**
@@ -31,7 +39,7 @@ public class ChangeLog {
 	 * @return the entries
 	 */
 	public List<ChangeEntry> readAfter(long afterVersion, int limit) {
-		return this.jdbc.query(SELECT + " WHERE row_version > ? ORDER BY row_version LIMIT " + limit, MAPPER,
+		return this.jdbc.query(this.select + " WHERE row_version > ? ORDER BY row_version LIMIT " + limit, MAPPER,
 				afterVersion);
 	}
 
@@ -44,7 +52,7 @@ public class ChangeLog {
 	 */
 	public List<ChangeEntry> readBetween(long afterVersion, long upToVersion, int limit) {
 		return this.jdbc.query(
-				SELECT + " WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + limit, MAPPER,
+				this.select + " WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + limit, MAPPER,
 				afterVersion, upToVersion);
 	}
 

@@ -26,6 +26,11 @@ public class H2Dialect implements PlasmaDialect {
 	}
 
 	@Override
+	public String valueColumn() {
+		return "\"VALUE\"";
+	}
+
+	@Override
 	public String sessionIdExpression() {
 		return "SESSION_ID()";
 	}
@@ -52,7 +57,7 @@ public class H2Dialect implements PlasmaDialect {
 		try (Statement select = connection.createStatement();
 				ResultSet rs = select.executeQuery("SELECT * FROM " + quote(table.physicalName()));
 				PreparedStatement insert = connection.prepareStatement(
-						"INSERT INTO _plasma_pending_changes (table_name, row_id, op, value, created_at) VALUES (?, ?, 'put', ?, ?)")) {
+						"INSERT INTO _plasma_pending_changes (table_name, row_id, op, " + valueColumn() + ", created_at) VALUES (?, ?, 'put', ?, ?)")) {
 			int width = table.columns().size();
 			while (rs.next()) {
 				Object[] row = new Object[width];

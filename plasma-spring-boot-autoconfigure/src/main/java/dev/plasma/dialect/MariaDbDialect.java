@@ -76,18 +76,35 @@ public class MariaDbDialect extends SqlTriggerDialect {
 		return quote("plasma_" + physicalName + "_" + suffix);
 	}
 
+	/**
+	 * Reads the session's mutation origin into local variables with a plain (consistent, non-locking)
+	 * read. An {@code INSERT ... SELECT} would take shared locks on {@code _plasma_origin} under
+	 * REPEATABLE READ and make concurrent mutation scopes wait for each other.
+	 */
+	private static final String READ_ORIGIN = "DECLARE plasma_cg VARCHAR(255); DECLARE plasma_c VARCHAR(255); "
+			+ "DECLARE plasma_m BIGINT; SELECT MAX(client_group_id), MAX(client_id), MAX(mutation_id) "
+			+ "INTO plasma_cg, plasma_c, plasma_m FROM _plasma_origin WHERE session_id = CONNECTION_ID(); ";
+
+	@Override
+	String insertPending(SyncedTable table, String ref, String op) {
+		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
+		return "INSERT INTO _plasma_pending_changes (" + entryColumns() + ") VALUES (" + literal(table.name()) + ", "
+				+ rowId(table, ref) + ", " + literal(op) + ", " + value + ", " + nowMillis()
+				+ ", plasma_cg, plasma_c, plasma_m)";
+	}
+
 	@Override
 	public List<String> createCaptureTriggers(SyncedTable table) {
 		String target = quote(table.physicalName());
 		return List.of(
 				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "ai") + " AFTER INSERT ON " + target
-						+ " FOR EACH ROW " + insertPending(table, "NEW", "put"),
+						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + insertPending(table, "NEW", "put") + "; END",
 				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "au") + " AFTER UPDATE ON " + target
-						+ " FOR EACH ROW BEGIN IF NOT ((" + rowId(table, "OLD") + ") <=> (" + rowId(table, "NEW")
-						+ ")) THEN " + insertPending(table, "OLD", "del") + "; END IF; "
+						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + "IF NOT ((" + rowId(table, "OLD") + ") <=> ("
+						+ rowId(table, "NEW") + ")) THEN " + insertPending(table, "OLD", "del") + "; END IF; "
 						+ insertPending(table, "NEW", "put") + "; END",
 				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "ad") + " AFTER DELETE ON " + target
-						+ " FOR EACH ROW " + insertPending(table, "OLD", "del"));
+						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + insertPending(table, "OLD", "del") + "; END");
 	}
 
 	@Override

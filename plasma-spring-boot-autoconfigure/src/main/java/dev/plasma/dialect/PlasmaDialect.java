@@ -27,6 +27,23 @@ public interface PlasmaDialect {
 	String sessionIdExpression();
 
 	/**
+	 * Returns how SQL must name the change log's {@code value} column ({@code VALUE} is a keyword in H2).
+	 * @return the column reference
+	 */
+	default String valueColumn() {
+		return "value";
+	}
+
+	/**
+	 * Returns the change log's columns after the version/identity column, in table order, as SQL must
+	 * name them.
+	 * @return the column list
+	 */
+	default String entryColumns() {
+		return "table_name, row_id, op, " + valueColumn() + ", created_at, client_group_id, client_id, mutation_id";
+	}
+
+	/**
 	 * Returns SQL that inserts or replaces the current session's row of {@code _plasma_origin}, with
 	 * three parameters: client group ID, client ID and mutation ID.
 	 * @return the statement

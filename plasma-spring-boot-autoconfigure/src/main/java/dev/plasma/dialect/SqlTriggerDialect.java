@@ -17,8 +17,6 @@ import dev.plasma.schema.SyncedTable;
  */
 abstract class SqlTriggerDialect implements PlasmaDialect {
 
-	static final String PENDING_COLUMNS = "table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id";
-
 	/**
 	 * Returns an expression rendering one column as JSON text ({@code null} for SQL NULL).
 	 */
@@ -92,7 +90,7 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 	 */
 	String insertPending(SyncedTable table, String ref, String op) {
 		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
-		return "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + PENDING_COLUMNS + ") SELECT "
+		return "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ") SELECT "
 				+ literal(table.name()) + ", " + rowId(table, ref) + ", " + literal(op) + ", " + value + ", "
 				+ nowMillis() + ", o.client_group_id, o.client_id, o.mutation_id FROM (SELECT 1 AS one) plasma_one"
 				+ " LEFT JOIN " + internalTable("_plasma_origin") + " o ON o.session_id = " + sessionIdExpression();
@@ -100,7 +98,7 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 
 	@Override
 	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
-		String sql = "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + PENDING_COLUMNS + ") SELECT "
+		String sql = "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ") SELECT "
 				+ literal(table.name()) + ", " + rowId(table, "t") + ", 'put', " + rowJson(table, "t") + ", "
 				+ nowMillis() + ", NULL, NULL, NULL FROM " + quote(table.physicalName()) + " t";
 		try (Statement statement = connection.createStatement()) {

@@ -13,6 +13,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
+import dev.plasma.dialect.PlasmaDialect;
+
 /**
  * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
  * {@code _plasma_changes} by {@code row_version > cursor} never misses an entry (contract, section 4).
@@ -35,8 +37,6 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  */
 public class Sequencer {
 
-	private static final String PENDING_COLUMNS = "table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id";
-
 	private final DataSource dataSource;
 
 	private final int batchSize;
@@ -45,13 +45,18 @@ public class Sequencer {
 
 	private final SQLExceptionTranslator translator;
 
+	private final String selectPendingSql;
+
+	private final String insertEntrySql;
+
 	/**
 	 * Creates a sequencer.
 	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
 	 * @param batchSize the most entries sequenced in one transaction
 	 * @param listeners told about every committed batch
 	 */
-	public Sequencer(DataSource dataSource, int batchSize, List<SequencerListener> listeners) {
+	public Sequencer(DataSource dataSource, PlasmaDialect dialect, int batchSize, List<SequencerListener> listeners) {
 		if (batchSize < 1) {
 			throw new IllegalArgumentException("batchSize must be at least 1");
 		}
@@ -59,6 +64,10 @@ public class Sequencer {
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
+		this.selectPendingSql = "SELECT id, " + dialect.entryColumns() + " FROM _plasma_pending_changes ORDER BY id LIMIT "
+				+ batchSize;
+		this.insertEntrySql = "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns()
+				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	}
 
 	/**
@@ -171,10 +180,8 @@ public class Sequencer {
 			long[] ids = new long[this.batchSize];
 			long[] createdAts = new long[this.batchSize];
 			int count = 0;
-			try (PreparedStatement select = connection.prepareStatement(
-					"SELECT id, " + PENDING_COLUMNS + " FROM _plasma_pending_changes ORDER BY id LIMIT " + this.batchSize);
-					PreparedStatement insert = connection.prepareStatement("INSERT INTO _plasma_changes (row_version, "
-							+ PENDING_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+			try (PreparedStatement select = connection.prepareStatement(this.selectPendingSql);
+					PreparedStatement insert = connection.prepareStatement(this.insertEntrySql);
 					ResultSet rs = select.executeQuery()) {
 				while (rs.next()) {
 					ids[count] = rs.getLong(1);
@@ -245,18 +252,17 @@ public class Sequencer {
 		}
 	}
 
+	/**
+	 * Deletes the sequenced pending entries one primary-key lookup each: an {@code IN} list may be run
+	 * as a scan that waits for row locks of transactions still open (MariaDB).
+	 */
 	private void deletePending(Connection connection, long[] ids, int count) throws SQLException {
-		int chunk = 500;
-		for (int start = 0; start < count; start += chunk) {
-			int end = Math.min(count, start + chunk);
-			StringBuilder sql = new StringBuilder("DELETE FROM _plasma_pending_changes WHERE id IN (");
-			for (int i = start; i < end; i++) {
-				sql.append((i > start) ? "," : "").append(ids[i]);
+		try (PreparedStatement delete = connection.prepareStatement("DELETE FROM _plasma_pending_changes WHERE id = ?")) {
+			for (int i = 0; i < count; i++) {
+				delete.setLong(1, ids[i]);
+				delete.addBatch();
 			}
-			sql.append(')');
-			try (Statement statement = connection.createStatement()) {
-				statement.executeUpdate(sql.toString());
-			}
+			delete.executeBatch();
 		}
 	}
 

@@ -22,7 +22,7 @@ import dev.plasma.schema.TableResolver;
 public class H2CaptureTrigger implements Trigger {
 
 	static final String INSERT_PENDING = """
-			INSERT INTO _plasma_pending_changes (table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id)
+			INSERT INTO _plasma_pending_changes (table_name, row_id, op, "VALUE", created_at, client_group_id, client_id, mutation_id)
 			SELECT ?, ?, ?, ?, ?, o.client_group_id, o.client_id, o.mutation_id
 			FROM (SELECT 1 AS one) plasma_one LEFT JOIN _plasma_origin o ON o.session_id = SESSION_ID()""";
 
