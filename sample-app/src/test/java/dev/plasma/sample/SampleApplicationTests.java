@@ -1,0 +1,107 @@
+package dev.plasma.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.plasma.sequencer.Sequencer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starts the sample app on embedded H2 with a web server on a random port.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "spring.datasource.url=jdbc:h2:mem:sample_app_tests;DB_CLOSE_DELAY=-1")
+class SampleApplicationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(5);
+
+	@Autowired
+	private JdbcTemplate jdbc;
+
+	@Autowired
+	private Sequencer sequencer;
+
+	@LocalServerPort
+	private int port;
+
+	@Test
+	void aTodoWrittenWithPlainJdbcReachesTheChangeLogThroughTheBackgroundSequencer() throws Exception {
+		this.jdbc.update("INSERT INTO todos (id, text, done, created_at) VALUES (?, ?, ?, ?)", "todo-1", "Buy milk",
+				false, 1700000000000L);
+
+		List<Map<String, Object>> entries = awaitChanges("todos", "todo-1");
+
+		assertThat(entries).hasSize(1);
+		Map<String, Object> entry = entries.get(0);
+		assertThat(entry.get("op")).isEqualTo("put");
+		assertThat(entry.get("value"))
+			.isEqualTo("{\"id\":\"todo-1\",\"text\":\"Buy milk\",\"done\":false,\"created_at\":1700000000000}");
+		assertThat(entry.get("client_group_id")).isNull();
+		assertThat(entry.get("mutation_id")).isNull();
+	}
+
+	@Test
+	void aDraftIsNeverCaptured() {
+		this.jdbc.update("INSERT INTO drafts (id, text) VALUES (?, ?)", "draft-1", "half a thought");
+		this.jdbc.update("UPDATE drafts SET text = ? WHERE id = ?", "a whole thought", "draft-1");
+		this.jdbc.update("INSERT INTO todos (id, text, done, created_at) VALUES (?, ?, ?, ?)", "todo-after-draft",
+				"Written after the draft", false, 1700000000001L);
+
+		awaitChanges("todos", "todo-after-draft");
+		this.sequencer.flush();
+
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_changes WHERE table_name = 'drafts'",
+				Long.class)).isZero();
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_pending_changes WHERE table_name = 'drafts'",
+				Long.class)).isZero();
+	}
+
+	@Test
+	void getTodosListsTheRows() throws Exception {
+		this.jdbc.update("INSERT INTO todos (id, text, done, created_at) VALUES (?, ?, ?, ?)", "todo-listed",
+				"Look at me", true, 1700000000002L);
+
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/todos")).build(),
+					HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body())
+			.contains("{\"id\":\"todo-listed\",\"text\":\"Look at me\",\"done\":true,\"createdAt\":1700000000002}");
+	}
+
+	private List<Map<String, Object>> awaitChanges(String table, String rowId) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		while (true) {
+			List<Map<String, Object>> entries = this.jdbc.queryForList(
+					"SELECT * FROM _plasma_changes WHERE table_name = ? AND row_id = ? ORDER BY row_version",
+					table, rowId);
+			if (!entries.isEmpty()) {
+				return entries;
+			}
+			assertThat(System.nanoTime()).as("an entry for %s/%s within %s", table, rowId, WAIT).isLessThan(deadline);
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
+}
