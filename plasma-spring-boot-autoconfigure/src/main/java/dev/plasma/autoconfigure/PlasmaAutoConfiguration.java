@@ -5,6 +5,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -18,6 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.plasma.capture.CaptureInstaller;
 import dev.plasma.capture.MutationOrigin;
 import dev.plasma.changelog.ChangeLog;
+import dev.plasma.ledger.MutationLedger;
+import dev.plasma.mutation.MutatorRegistry;
+import dev.plasma.mutation.PlasmaMutatorMethodRegistrar;
+import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PushProcessor;
+import dev.plasma.sync.SyncObserver;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.dialect.PlasmaDialects;
 import dev.plasma.schema.SyncedTables;
@@ -27,8 +34,8 @@ import dev.plasma.sequencer.SequencerListener;
 import dev.plasma.sequencer.SequencerLoop;
 
 /**
- * Auto-configuration of Plasma's data layer: dialect, capture triggers, mutation origin, sequencer and
- * change-log reader.
+ * Auto-configuration of Plasma's core: dialect, capture triggers, mutation origin, sequencer, change-log
+ * reader, mutators, and the push and pull processors shared by both HTTP protocols.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
@@ -69,15 +76,64 @@ public final class PlasmaAutoConfiguration {
 		return new SyncedTables(installer.install());
 	}
 
+	static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager,
+			DataSource dataSource) {
+		return new TransactionTemplate(transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource)));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	MutationOrigin plasmaMutationOrigin(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect,
 			ObjectProvider<PlatformTransactionManager> transactionManager, SyncedTables tables) {
 		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
-		PlatformTransactionManager manager = transactionManager
-			.getIfUnique(() -> new DataSourceTransactionManager(source));
-		return new MutationOrigin(source, dialect, new TransactionTemplate(manager));
+		return new MutationOrigin(source, dialect, transactions(transactionManager, source));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MutationLedger plasmaMutationLedger(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
+			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect) {
+		return new MutationLedger(plasmaDataSource(plasmaDataSource, dataSource), dialect);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MutatorRegistry plasmaMutatorRegistry() {
+		return new MutatorRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static PlasmaMutatorMethodRegistrar plasmaMutatorMethodRegistrar(ObjectProvider<MutatorRegistry> registry,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new LazyMutatorMethodRegistrar(registry, jsonMapper);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SyncObserver plasmaSyncObserver() {
+		return SyncObserver.NONE;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PushProcessor plasmaPushProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
+			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
+			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators, SyncObserver observer) {
+		return new PushProcessor(transactions(transactionManager, plasmaDataSource(plasmaDataSource, dataSource)), ledger,
+				origin, mutators, observer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PullProcessor plasmaPullProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
+			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
+			PlasmaDialect dialect, Sequencer sequencer, ChangeLog changeLog, SyncedTables tables,
+			PlasmaProperties properties, SyncObserver observer) {
+		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
+		return new PullProcessor(source, dialect, sequencer, changeLog, tables, transactions(transactionManager, source),
+				properties.getPull().getMaxChanges(), observer);
 	}
 
 	@Bean

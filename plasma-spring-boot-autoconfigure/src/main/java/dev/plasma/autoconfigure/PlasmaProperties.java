@@ -2,9 +2,12 @@ package dev.plasma.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for Plasma.
@@ -17,9 +20,24 @@ public class PlasmaProperties {
 	 */
 	private Map<String, Table> tables = new LinkedHashMap<>();
 
+	/**
+	 * Path under which the sync endpoints are served ({base-path}/push, {base-path}/pull and
+	 * {base-path}/replicache/push|pull).
+	 */
+	private String basePath = "/plasma";
+
+	/**
+	 * Client schema versions accepted by push and pull. Empty accepts any.
+	 */
+	private Set<String> acceptedSchemaVersions = new LinkedHashSet<>();
+
 	private final Schema schema = new Schema();
 
 	private final Sequencer sequencer = new Sequencer();
+
+	private final Push push = new Push();
+
+	private final Pull pull = new Pull();
 
 	public Map<String, Table> getTables() {
 		return this.tables;
@@ -29,12 +47,77 @@ public class PlasmaProperties {
 		this.tables = tables;
 	}
 
+	public String getBasePath() {
+		return this.basePath;
+	}
+
+	public void setBasePath(String basePath) {
+		this.basePath = basePath;
+	}
+
+	public Set<String> getAcceptedSchemaVersions() {
+		return this.acceptedSchemaVersions;
+	}
+
+	public void setAcceptedSchemaVersions(Set<String> acceptedSchemaVersions) {
+		this.acceptedSchemaVersions = acceptedSchemaVersions;
+	}
+
+	public Push getPush() {
+		return this.push;
+	}
+
+	public Pull getPull() {
+		return this.pull;
+	}
+
 	public Schema getSchema() {
 		return this.schema;
 	}
 
 	public Sequencer getSequencer() {
 		return this.sequencer;
+	}
+
+	/**
+	 * Push endpoint settings.
+	 */
+	public static class Push {
+
+		/**
+		 * Largest accepted push or pull request body; larger ones are answered with HTTP 413.
+		 */
+		private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+		public DataSize getMaxBodySize() {
+			return this.maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			this.maxBodySize = maxBodySize;
+		}
+
+	}
+
+	/**
+	 * Pull endpoint settings.
+	 */
+	public static class Pull {
+
+		/**
+		 * Most change-log entries read for one incremental pull; with more waiting, the native protocol
+		 * answers hasMore=true and Replicache pulls again.
+		 */
+		private int maxChanges = 1000;
+
+		public int getMaxChanges() {
+			return this.maxChanges;
+		}
+
+		public void setMaxChanges(int maxChanges) {
+			this.maxChanges = maxChanges;
+		}
+
 	}
 
 	/**

@@ -52,30 +52,36 @@ public class H2Dialect implements PlasmaDialect {
 	}
 
 	@Override
-	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
-		int count = 0;
+	public void readRows(Connection connection, SyncedTable table, RowConsumer consumer) throws SQLException {
 		try (Statement select = connection.createStatement();
-				ResultSet rs = select.executeQuery("SELECT * FROM " + quote(table.physicalName()));
-				PreparedStatement insert = connection.prepareStatement(
-						"INSERT INTO _plasma_pending_changes (table_name, row_id, op, " + valueColumn() + ", created_at) VALUES (?, ?, 'put', ?, ?)")) {
+				ResultSet rs = select.executeQuery("SELECT * FROM " + quote(table.physicalName()))) {
 			int width = table.columns().size();
 			while (rs.next()) {
 				Object[] row = new Object[width];
 				for (int i = 0; i < width; i++) {
 					row[i] = rs.getObject(i + 1);
 				}
+				consumer.accept(RowRenderer.rowId(table, row), RowRenderer.json(table, row));
+			}
+		}
+	}
+
+	@Override
+	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
+		java.util.List<String[]> rows = new java.util.ArrayList<>();
+		readRows(connection, table, (rowId, json) -> rows.add(new String[] { rowId, json }));
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO _plasma_pending_changes (table_name, row_id, op, "
+				+ valueColumn() + ", created_at) VALUES (?, ?, 'put', ?, ?)")) {
+			for (String[] row : rows) {
 				insert.setString(1, table.name());
-				insert.setString(2, RowRenderer.rowId(table, row));
-				insert.setString(3, RowRenderer.json(table, row));
+				insert.setString(2, row[0]);
+				insert.setString(3, row[1]);
 				insert.setLong(4, System.currentTimeMillis());
 				insert.addBatch();
-				if (++count % 500 == 0) {
-					insert.executeBatch();
-				}
 			}
 			insert.executeBatch();
 		}
-		return count;
+		return rows.size();
 	}
 
 	@Override

@@ -36,6 +36,12 @@ public class MariaDbDialect extends SqlTriggerDialect {
 	}
 
 	@Override
+	public String upsertConfirmationSql() {
+		return "INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) VALUES (?, ?, ?, ?)"
+				+ " ON DUPLICATE KEY UPDATE mutation_id = VALUES(mutation_id), row_version = VALUES(row_version)";
+	}
+
+	@Override
 	String literal(String text) {
 		return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
 	}

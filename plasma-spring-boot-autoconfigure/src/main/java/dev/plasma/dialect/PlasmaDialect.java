@@ -54,6 +54,41 @@ public interface PlasmaDialect {
 	}
 
 	/**
+	 * Returns SQL that records a sequenced ledger marker in {@code _plasma_client_confirmations}, with
+	 * parameters client group ID, client ID, mutation ID and row version.
+	 * @return the statement
+	 */
+	default String upsertConfirmationSql() {
+		return "MERGE INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) "
+				+ "KEY (client_group_id, client_id) VALUES (?, ?, ?, ?)";
+	}
+
+	/**
+	 * Streams every current row of a table as {@code (row_id, row JSON)}, rendered exactly as the
+	 * capture triggers render it.
+	 * @param connection the connection to read with (inside the caller's transaction)
+	 * @param table the table
+	 * @param consumer receives each row
+	 * @throws SQLException on database errors
+	 */
+	void readRows(Connection connection, SyncedTable table, RowConsumer consumer) throws SQLException;
+
+	/**
+	 * Receives rows from {@link #readRows(Connection, SyncedTable, RowConsumer)}.
+	 */
+	@FunctionalInterface
+	interface RowConsumer {
+
+		/**
+		 * Accepts one row.
+		 * @param rowId the row's ID
+		 * @param json the row's JSON
+		 */
+		void accept(String rowId, String json);
+
+	}
+
+	/**
 	 * Returns the statements that (re)create the capture triggers of a table, replacing earlier ones.
 	 * @param table the table
 	 * @return the DDL statements in execution order

@@ -45,6 +45,13 @@ public class PostgresDialect extends SqlTriggerDialect {
 	}
 
 	@Override
+	public String upsertConfirmationSql() {
+		return "INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) VALUES (?, ?, ?, ?)"
+				+ " ON CONFLICT (client_group_id, client_id) DO UPDATE SET mutation_id = EXCLUDED.mutation_id,"
+				+ " row_version = EXCLUDED.row_version";
+	}
+
+	@Override
 	String internalTable(String name) {
 		return quote(this.schema) + "." + name;
 	}

@@ -97,6 +97,17 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 	}
 
 	@Override
+	public void readRows(Connection connection, SyncedTable table, RowConsumer consumer) throws SQLException {
+		String sql = "SELECT " + rowId(table, "t") + ", " + rowJson(table, "t") + " FROM " + quote(table.physicalName())
+				+ " t";
+		try (Statement statement = connection.createStatement(); java.sql.ResultSet rs = statement.executeQuery(sql)) {
+			while (rs.next()) {
+				consumer.accept(rs.getString(1), rs.getString(2));
+			}
+		}
+	}
+
+	@Override
 	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
 		String sql = "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ") SELECT "
 				+ literal(table.name()) + ", " + rowId(table, "t") + ", 'put', " + rowJson(table, "t") + ", "

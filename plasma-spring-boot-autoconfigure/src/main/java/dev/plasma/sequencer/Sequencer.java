@@ -14,6 +14,7 @@ import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.ledger.MutationLedger;
 
 /**
  * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
@@ -30,6 +31,9 @@ import dev.plasma.dialect.PlasmaDialect;
  * <li>Copy them into {@code _plasma_changes} with versions {@code head+1, head+2, ...}, delete exactly
  * those pending entries, store the new head, commit.</li>
  * </ol>
+ * Ledger markers (entries of {@code _plasma_client_mutations}, appended by pushes) are also recorded
+ * in {@code _plasma_client_confirmations} in the same transaction.
+ * <p>
  * Because batches commit one after another, every version below a visible version is already
  * committed: a version a reader has seen is never later joined by a lower one. Entries of one row keep
  * their relative order because a later writer of a row waits for the earlier writer's commit before its
@@ -48,6 +52,8 @@ public class Sequencer {
 	private final String selectPendingSql;
 
 	private final String insertEntrySql;
+
+	private final String upsertConfirmationSql;
 
 	/**
 	 * Creates a sequencer.
@@ -68,6 +74,7 @@ public class Sequencer {
 				+ batchSize;
 		this.insertEntrySql = "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns()
 				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		this.upsertConfirmationSql = dialect.upsertConfirmationSql();
 	}
 
 	/**
@@ -179,6 +186,7 @@ public class Sequencer {
 			long head = lockHead(connection);
 			long[] ids = new long[this.batchSize];
 			long[] createdAts = new long[this.batchSize];
+			List<Object[]> confirmations = new java.util.ArrayList<>();
 			int count = 0;
 			try (PreparedStatement select = connection.prepareStatement(this.selectPendingSql);
 					PreparedStatement insert = connection.prepareStatement(this.insertEntrySql);
@@ -192,14 +200,19 @@ public class Sequencer {
 					insert.setString(5, rs.getString(5));
 					createdAts[count] = rs.getLong(6);
 					insert.setLong(6, createdAts[count]);
-					insert.setString(7, rs.getString(7));
-					insert.setString(8, rs.getString(8));
+					String clientGroupId = rs.getString(7);
+					String clientId = rs.getString(8);
+					insert.setString(7, clientGroupId);
+					insert.setString(8, clientId);
 					long mutationId = rs.getLong(9);
 					if (rs.wasNull()) {
 						insert.setNull(9, java.sql.Types.BIGINT);
 					}
 					else {
 						insert.setLong(9, mutationId);
+						if (MutationLedger.MARKER_TABLE.equals(rs.getString(2))) {
+							confirmations.add(new Object[] { clientGroupId, clientId, mutationId, head + count + 1 });
+						}
 					}
 					insert.addBatch();
 					count++;
@@ -213,6 +226,7 @@ public class Sequencer {
 				return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
 			}
 			deletePending(connection, ids, count);
+			recordConfirmations(connection, confirmations);
 			try (PreparedStatement update = connection.prepareStatement("UPDATE _plasma_sequencer SET head = ? WHERE id = 1")) {
 				update.setLong(1, head + count);
 				update.executeUpdate();
@@ -249,6 +263,25 @@ public class Sequencer {
 				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
 			}
 			return rs.getLong(1);
+		}
+	}
+
+	/**
+	 * Records the sequenced ledger markers: from now on pulls may confirm these mutations.
+	 */
+	private void recordConfirmations(Connection connection, List<Object[]> confirmations) throws SQLException {
+		if (confirmations.isEmpty()) {
+			return;
+		}
+		try (PreparedStatement upsert = connection.prepareStatement(this.upsertConfirmationSql)) {
+			for (Object[] confirmation : confirmations) {
+				upsert.setString(1, (String) confirmation[0]);
+				upsert.setString(2, (String) confirmation[1]);
+				upsert.setLong(3, (Long) confirmation[2]);
+				upsert.setLong(4, (Long) confirmation[3]);
+				upsert.addBatch();
+			}
+			upsert.executeBatch();
 		}
 	}
 

@@ -1,0 +1,169 @@
+package dev.plasma.sync;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.plasma.changelog.ChangeEntry;
+import dev.plasma.changelog.ChangeLog;
+import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.ledger.MutationLedger;
+import dev.plasma.schema.SyncedTable;
+import dev.plasma.schema.SyncedTables;
+import dev.plasma.sequencer.Sequencer;
+
+/**
+ * Answers pulls (contract invariants 5 to 10).
+ * <p>
+ * A pull first flushes the sequencer, so a client reads its own writes, then reads in one read-only
+ * repeatable-read transaction: the head and compaction floor, the group's confirmations and either the
+ * entries after the cookie (at most {@code maxChanges}) or, for a missing cookie or one below the floor,
+ * the full current state of every synced table after a {@code clear}. Confirmations are reported only
+ * when their ledger marker lies at or below the returned version, so confirmation never runs ahead of
+ * data; ledger markers also make the cookie move when a mutation is confirmed without writing anything.
+ */
+public class PullProcessor {
+
+	private final DataSource dataSource;
+
+	private final JdbcTemplate jdbc;
+
+	private final PlasmaDialect dialect;
+
+	private final Sequencer sequencer;
+
+	private final ChangeLog changeLog;
+
+	private final SyncedTables tables;
+
+	private final TransactionTemplate readTransactions;
+
+	private final int maxChanges;
+
+	private final SyncObserver observer;
+
+	public PullProcessor(DataSource dataSource, PlasmaDialect dialect, Sequencer sequencer, ChangeLog changeLog,
+			SyncedTables tables, TransactionTemplate transactions, int maxChanges, SyncObserver observer) {
+		if (maxChanges < 1) {
+			throw new IllegalArgumentException("maxChanges must be at least 1");
+		}
+		this.dataSource = dataSource;
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.dialect = dialect;
+		this.sequencer = sequencer;
+		this.changeLog = changeLog;
+		this.tables = tables;
+		this.readTransactions = new TransactionTemplate(transactions.getTransactionManager());
+		this.readTransactions.setReadOnly(true);
+		this.readTransactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		this.maxChanges = maxChanges;
+		this.observer = observer;
+	}
+
+	/**
+	 * Answers a pull.
+	 * @param clientGroupId the pulling client group
+	 * @param cookieVersion the version of the request's cookie, {@code null} for none
+	 * @return the result
+	 * @throws CookieFromFutureException when the cookie is beyond the change log's head
+	 */
+	public PullResult pull(String clientGroupId, Long cookieVersion) {
+		long started = System.nanoTime();
+		this.sequencer.flush();
+		PullResult result = this.readTransactions.execute((status) -> {
+			long[] state = this.jdbc.queryForObject("SELECT head, compaction_floor FROM _plasma_sequencer WHERE id = 1",
+					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
+			long head = state[0];
+			long floor = state[1];
+			if (cookieVersion != null && cookieVersion > head) {
+				throw new CookieFromFutureException(cookieVersion, head);
+			}
+			Map<String, long[]> confirmations = confirmations(clientGroupId);
+			if (cookieVersion == null || cookieVersion < floor) {
+				return reset(head, confirmations);
+			}
+			return incremental(clientGroupId, cookieVersion, head, confirmations);
+		});
+		this.observer.pullCompleted(result.reset(), Duration.ofNanos(System.nanoTime() - started));
+		return result;
+	}
+
+	private PullResult reset(long head, Map<String, long[]> confirmations) {
+		List<PatchOperation> patch = new ArrayList<>();
+		patch.add(PatchOperation.CLEAR);
+		java.sql.Connection connection = DataSourceUtils.getConnection(this.dataSource);
+		try {
+			for (SyncedTable table : this.tables.synced()) {
+				this.dialect.readRows(connection, table,
+						(rowId, json) -> patch.add(PatchOperation.put(table.name() + "/" + rowId, json)));
+			}
+		}
+		catch (java.sql.SQLException ex) {
+			throw new org.springframework.dao.DataAccessResourceFailureException("Plasma: reading the full state failed",
+					ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
+		}
+		Map<String, Long> confirmed = confirmedUpTo(confirmations, head);
+		return new PullResult(head, true, patch, confirmed, confirmed, false);
+	}
+
+	private PullResult incremental(String clientGroupId, long cookieVersion, long head,
+			Map<String, long[]> confirmations) {
+		List<ChangeEntry> entries = this.changeLog.readBetween(cookieVersion, head, this.maxChanges);
+		boolean full = entries.size() == this.maxChanges;
+		long version = full ? entries.get(entries.size() - 1).rowVersion() : head;
+		Map<String, PatchOperation> byKey = new LinkedHashMap<>();
+		Map<String, Long> changes = new TreeMap<>();
+		for (ChangeEntry entry : entries) {
+			if (MutationLedger.MARKER_TABLE.equals(entry.tableName())) {
+				if (clientGroupId.equals(entry.clientGroupId()) && entry.mutationId() != null) {
+					changes.merge(entry.clientId(), entry.mutationId(), Math::max);
+				}
+				continue;
+			}
+			SyncedTable table = this.tables.get(entry.tableName());
+			if (table == null || table.changeLogSuppressed()) {
+				continue;
+			}
+			String key = entry.tableName() + "/" + entry.rowId();
+			byKey.remove(key);
+			byKey.put(key, entry.isDelete() ? PatchOperation.del(key) : PatchOperation.put(key, entry.value()));
+		}
+		Map<String, Long> confirmed = new TreeMap<>(changes);
+		confirmed.putAll(confirmedUpTo(confirmations, version));
+		return new PullResult(version, false, new ArrayList<>(byKey.values()), confirmed, changes, version < head);
+	}
+
+	private Map<String, long[]> confirmations(String clientGroupId) {
+		Map<String, long[]> confirmations = new TreeMap<>();
+		this.jdbc.query(
+				"SELECT client_id, mutation_id, row_version FROM _plasma_client_confirmations WHERE client_group_id = ?",
+				(rs) -> {
+					confirmations.put(rs.getString(1), new long[] { rs.getLong(2), rs.getLong(3) });
+				}, clientGroupId);
+		return confirmations;
+	}
+
+	private static Map<String, Long> confirmedUpTo(Map<String, long[]> confirmations, long version) {
+		Map<String, Long> confirmed = new TreeMap<>();
+		confirmations.forEach((clientId, value) -> {
+			if (value[1] <= version) {
+				confirmed.put(clientId, value[0]);
+			}
+		});
+		return confirmed;
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.plasma.web;
+
+import java.util.List;
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.Cookie;
+import dev.plasma.sync.MutationResult;
+import dev.plasma.sync.PullResult;
+import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PushProcessor;
+
+/**
+ * The native Plasma protocol: {@code POST {base-path}/push} and {@code POST {base-path}/pull}, with the
+ * {@code c1:} string cookie.
+ * <p>
+ * Push answers <code>{"results":[{"clientID":"c1","id":1,"outcome":"applied"}]}</code>; pull answers
+ * <code>{"cookie":"c1:...","lastMutationIDs":{"c1":5},"patch":[...],"hasMore":false}</code>, where
+ * {@code hasMore} tells the client to pull again at once.
+ */
+public class NativeSyncHandler extends SyncHandlerSupport {
+
+	public NativeSyncHandler(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
+		super(jsonMapper, maxBodySize, pushProcessor, pullProcessor, acceptedSchemaVersions);
+	}
+
+	/**
+	 * Handles a push.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse push(ServerRequest request) {
+		return handle(request, this::push);
+	}
+
+	/**
+	 * Handles a pull.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse pull(ServerRequest request) {
+		return handle(request, this::pull);
+	}
+
+	private ServerResponse push(JsonNode body) {
+		SyncRequests.Push push = this.requests.push(body);
+		if (push.pushVersion() != 1) {
+			throw new BadSyncRequestException("unsupported pushVersion " + push.pushVersion() + "; this server speaks 1");
+		}
+		checkSchemaVersion(push.schemaVersion());
+		List<MutationResult> results = this.pushProcessor.push(push.clientGroupId(), push.mutations());
+		return ok(this.responses.write((generator) -> {
+			generator.writeName("results");
+			generator.writeStartArray();
+			for (MutationResult result : results) {
+				generator.writeStartObject();
+				generator.writeStringProperty("clientID", result.clientId());
+				generator.writeNumberProperty("id", result.id());
+				generator.writeStringProperty("outcome", result.outcome().tag());
+				generator.writeEndObject();
+			}
+			generator.writeEndArray();
+		}));
+	}
+
+	private ServerResponse pull(JsonNode body) {
+		SyncRequests.Pull pull = this.requests.pull(body);
+		if (pull.pullVersion() != 1) {
+			throw new BadSyncRequestException("unsupported pullVersion " + pull.pullVersion() + "; this server speaks 1");
+		}
+		checkSchemaVersion(pull.schemaVersion());
+		Long cookieVersion = null;
+		if (!pull.cookie().isNull()) {
+			if (!pull.cookie().isString()) {
+				throw new BadSyncRequestException("field 'cookie' must be null or a c1: string");
+			}
+			cookieVersion = Cookie.decode(pull.cookie().stringValue());
+		}
+		PullResult result = this.pullProcessor.pull(pull.clientGroupId(), cookieVersion);
+		return ok(this.responses.write((generator) -> {
+			generator.writeStringProperty("cookie", Cookie.encode(result.version()));
+			SyncResponses.writeIds(generator, "lastMutationIDs", result.lastMutationIds());
+			SyncResponses.writePatch(generator, result.patch());
+			generator.writeBooleanProperty("hasMore", result.hasMore());
+		}));
+	}
+
+	private void checkSchemaVersion(String schemaVersion) {
+		if (!schemaVersionAccepted(schemaVersion)) {
+			throw new BadSyncRequestException("schemaVersion '" + schemaVersion + "' is not supported by this server");
+		}
+	}
+
+}

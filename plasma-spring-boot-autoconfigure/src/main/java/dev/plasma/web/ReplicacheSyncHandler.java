@@ -1,0 +1,113 @@
+package dev.plasma.web;
+
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.Cookie;
+import dev.plasma.sync.CookieFromFutureException;
+import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PullResult;
+import dev.plasma.sync.PushProcessor;
+
+/**
+ * The Replicache adapter: {@code POST {base-path}/replicache/push} and {@code .../pull}, speaking what
+ * the unmodified {@code replicache} npm client (v15) expects.
+ * <ul>
+ * <li>The cookie is an ordered object, <code>{"order": 123, "c1": "c1:..."}</code>, whose {@code order}
+ * grows with the {@code c1} cursor.</li>
+ * <li>Confirmations travel as {@code lastMutationIDChanges}.</li>
+ * <li>Protocol errors are HTTP 200 bodies: <code>{"error":"VersionNotSupported","versionType":...}</code>
+ * and <code>{"error":"ClientStateNotFound"}</code> (for a cookie this server cannot have issued, such as
+ * one from the future); the client then starts over.</li>
+ * </ul>
+ */
+public class ReplicacheSyncHandler extends SyncHandlerSupport {
+
+	public ReplicacheSyncHandler(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
+		super(jsonMapper, maxBodySize, pushProcessor, pullProcessor, acceptedSchemaVersions);
+	}
+
+	/**
+	 * Handles a push.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse push(ServerRequest request) {
+		return handle(request, this::push);
+	}
+
+	/**
+	 * Handles a pull.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse pull(ServerRequest request) {
+		return handle(request, this::pull);
+	}
+
+	private ServerResponse push(JsonNode body) {
+		SyncRequests.Push push = this.requests.push(body);
+		if (push.pushVersion() != 1) {
+			return versionNotSupported("push");
+		}
+		if (!schemaVersionAccepted(push.schemaVersion())) {
+			return versionNotSupported("schema");
+		}
+		this.pushProcessor.push(push.clientGroupId(), push.mutations());
+		return ok(this.responses.write((generator) -> {
+		}));
+	}
+
+	private ServerResponse pull(JsonNode body) {
+		SyncRequests.Pull pull = this.requests.pull(body);
+		if (pull.pullVersion() != 1) {
+			return versionNotSupported("pull");
+		}
+		if (!schemaVersionAccepted(pull.schemaVersion())) {
+			return versionNotSupported("schema");
+		}
+		Long cookieVersion = cookieVersion(pull.cookie());
+		PullResult result;
+		try {
+			result = this.pullProcessor.pull(pull.clientGroupId(), cookieVersion);
+		}
+		catch (CookieFromFutureException ex) {
+			return ok(this.responses.error("ClientStateNotFound", null));
+		}
+		return ok(this.responses.write((generator) -> {
+			generator.writeName("cookie");
+			generator.writeStartObject();
+			generator.writeNumberProperty("order", result.version());
+			generator.writeStringProperty("c1", Cookie.encode(result.version()));
+			generator.writeEndObject();
+			SyncResponses.writeIds(generator, "lastMutationIDChanges", result.lastMutationIdChanges());
+			SyncResponses.writePatch(generator, result.patch());
+		}));
+	}
+
+	private static Long cookieVersion(JsonNode cookie) {
+		if (cookie.isNull()) {
+			return null;
+		}
+		JsonNode c1 = cookie.isObject() ? cookie.get("c1") : null;
+		if (c1 == null || !c1.isString()) {
+			throw new BadSyncRequestException("field 'cookie' must be null or an object with a 'c1' string");
+		}
+		return Cookie.decode(c1.stringValue());
+	}
+
+	private ServerResponse versionNotSupported(String versionType) {
+		return ok(this.responses.write((generator) -> {
+			generator.writeStringProperty("error", "VersionNotSupported");
+			generator.writeStringProperty("versionType", versionType);
+		}));
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.plasma.web;
+
+import java.io.IOException;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.transaction.TransactionException;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PushProcessor;
+
+/**
+ * What both protocol adapters share: reading bodies within the size limit, and turning failures into
+ * answers: 400 for bad input, 413 for oversized bodies, 503 for infrastructure failures (the client
+ * retries).
+ */
+abstract class SyncHandlerSupport {
+
+	private static final Log logger = LogFactory.getLog(SyncHandlerSupport.class);
+
+	final SyncRequests requests;
+
+	final SyncResponses responses;
+
+	final PushProcessor pushProcessor;
+
+	final PullProcessor pullProcessor;
+
+	private final Set<String> acceptedSchemaVersions;
+
+	SyncHandlerSupport(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
+		this.requests = new SyncRequests(jsonMapper, maxBodySize);
+		this.responses = new SyncResponses(jsonMapper);
+		this.pushProcessor = pushProcessor;
+		this.pullProcessor = pullProcessor;
+		this.acceptedSchemaVersions = Set.copyOf(acceptedSchemaVersions);
+	}
+
+	@FunctionalInterface
+	interface Action {
+
+		ServerResponse handle(JsonNode body);
+
+	}
+
+	ServerResponse handle(ServerRequest request, Action action) {
+		try {
+			HttpServletRequest servletRequest = request.servletRequest();
+			JsonNode body = this.requests.readBody(servletRequest.getInputStream(), servletRequest.getContentLengthLong());
+			return action.handle(body);
+		}
+		catch (PayloadTooLargeException ex) {
+			return json(HttpStatus.CONTENT_TOO_LARGE, this.responses.error("PayloadTooLarge", ex.getMessage()));
+		}
+		catch (BadSyncRequestException ex) {
+			return json(HttpStatus.BAD_REQUEST, this.responses.error("BadRequest", ex.getMessage()));
+		}
+		catch (IOException ex) {
+			return json(HttpStatus.BAD_REQUEST, this.responses.error("BadRequest", "could not read the request body"));
+		}
+		catch (DataAccessException | TransactionException ex) {
+			logger.warn("Plasma: sync request failed on the database; the client will retry: " + ex.getMessage());
+			return json(HttpStatus.SERVICE_UNAVAILABLE,
+					this.responses.error("Unavailable", "the database is unavailable; retry later"));
+		}
+	}
+
+	boolean schemaVersionAccepted(String schemaVersion) {
+		return this.acceptedSchemaVersions.isEmpty() || this.acceptedSchemaVersions.contains(schemaVersion);
+	}
+
+	static ServerResponse json(HttpStatus status, byte[] body) {
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+	}
+
+	static ServerResponse ok(byte[] body) {
+		return json(HttpStatus.OK, body);
+	}
+
+}

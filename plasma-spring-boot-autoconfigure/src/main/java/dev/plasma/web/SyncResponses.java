@@ -1,0 +1,68 @@
+package dev.plasma.web;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.plasma.sync.PatchOperation;
+
+/**
+ * Writes response bodies. Row values are written as the raw JSON the change log holds.
+ */
+class SyncResponses {
+
+	private final JsonMapper jsonMapper;
+
+	SyncResponses(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	byte[] write(Consumer<JsonGenerator> body) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+		try (JsonGenerator generator = this.jsonMapper.createGenerator(out)) {
+			generator.writeStartObject();
+			body.accept(generator);
+			generator.writeEndObject();
+		}
+		return out.toByteArray();
+	}
+
+	byte[] error(String error, String message) {
+		return write((generator) -> {
+			generator.writeStringProperty("error", error);
+			if (message != null) {
+				generator.writeStringProperty("message", message);
+			}
+		});
+	}
+
+	static void writePatch(JsonGenerator generator, List<PatchOperation> patch) {
+		generator.writeName("patch");
+		generator.writeStartArray();
+		for (PatchOperation operation : patch) {
+			generator.writeStartObject();
+			generator.writeStringProperty("op", operation.op());
+			if (operation.key() != null) {
+				generator.writeStringProperty("key", operation.key());
+			}
+			if (operation.value() != null) {
+				generator.writeName("value");
+				generator.writeRawValue(operation.value());
+			}
+			generator.writeEndObject();
+		}
+		generator.writeEndArray();
+	}
+
+	static void writeIds(JsonGenerator generator, String name, Map<String, Long> ids) {
+		generator.writeName(name);
+		generator.writeStartObject();
+		ids.forEach(generator::writeNumberProperty);
+		generator.writeEndObject();
+	}
+
+}
