@@ -19,6 +19,11 @@ import dev.plasma.schema.SyncedTables;
 import dev.plasma.schema.TableDeclaration;
 import dev.plasma.sequencer.Sequencer;
 import dev.plasma.sequencer.SequencerListener;
+import dev.plasma.ledger.MutationLedger;
+import dev.plasma.mutation.MutatorRegistry;
+import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PushProcessor;
+import dev.plasma.sync.SyncObserver;
 
 /**
  * Plasma's data layer wired by hand on one data source, the way the auto-configuration wires it.
@@ -70,6 +75,27 @@ public final class PlasmaFixture {
 		catch (java.sql.SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Creates the push processor over a registry of mutators.
+	 * @param mutators the mutators
+	 * @return the processor
+	 */
+	public PushProcessor pushProcessor(MutatorRegistry mutators) {
+		return new PushProcessor(this.transactions, new MutationLedger(this.dataSource, this.dialect), this.origin, mutators,
+				SyncObserver.NONE);
+	}
+
+	/**
+	 * Creates the pull processor for resolved tables.
+	 * @param tables the tables
+	 * @param maxChanges page size
+	 * @return the processor
+	 */
+	public PullProcessor pullProcessor(SyncedTables tables, int maxChanges) {
+		return new PullProcessor(this.dataSource, this.dialect, this.sequencer, this.changeLog, tables, this.transactions,
+				maxChanges, SyncObserver.NONE);
 	}
 
 	public void addListener(SequencerListener listener) {

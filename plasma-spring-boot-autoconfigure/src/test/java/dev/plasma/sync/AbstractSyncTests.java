@@ -1,0 +1,372 @@
+package dev.plasma.sync;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.plasma.mutation.MutatorRegistry;
+import dev.plasma.schema.SyncedTables;
+import dev.plasma.testsupport.PlasmaFixture;
+import dev.plasma.testsupport.TestDatabase;
+
+import static dev.plasma.testsupport.PlasmaFixture.suppressed;
+import static dev.plasma.testsupport.PlasmaFixture.synced;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Push and pull on one database: exactly-once mutations, clients never wedged, read-your-writes, the
+ * cookie moving whenever anything moves, resets, paging, isolation of groups and suppressed tables.
+ */
+public abstract class AbstractSyncTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	protected abstract TestDatabase database();
+
+	private HikariDataSource dataSource;
+
+	private PlasmaFixture plasma;
+
+	private PushProcessor push;
+
+	private PullProcessor pull;
+
+	private SyncedTables tables;
+
+	@BeforeEach
+	void setUp() {
+		this.dataSource = database().create(12);
+		this.plasma = new PlasmaFixture(this.dataSource);
+		this.plasma.jdbc.execute("CREATE TABLE todos (id VARCHAR(64) PRIMARY KEY, text VARCHAR(1000) NOT NULL, done "
+				+ database().booleanType() + " NOT NULL)");
+		this.plasma.jdbc.execute("CREATE TABLE drafts (id VARCHAR(64) PRIMARY KEY, text VARCHAR(1000))");
+		this.plasma.jdbc.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL)");
+		this.plasma.jdbc.update("INSERT INTO counters (id, n) VALUES (1, 0)");
+		this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('existing', 'before plasma', FALSE)");
+		this.tables = this.plasma.install(synced("todos"), synced("counters"), suppressed("drafts"));
+		MutatorRegistry mutators = new MutatorRegistry();
+		mutators.register("createTodo", (args, context) -> this.plasma.jdbc.update(
+				"INSERT INTO todos (id, text, done) VALUES (?, ?, FALSE)", args.get("id").asString(),
+				args.get("text").asString()));
+		mutators.register("deleteTodo",
+				(args, context) -> this.plasma.jdbc.update("DELETE FROM todos WHERE id = ?", args.get("id").asString()));
+		mutators.register("increment",
+				(args, context) -> this.plasma.jdbc.update("UPDATE counters SET n = n + 1 WHERE id = 1"));
+		mutators.register("draft", (args, context) -> this.plasma.jdbc
+			.update("INSERT INTO drafts (id, text) VALUES (?, 'private')", args.get("id").asString()));
+		mutators.register("noop", (args, context) -> {
+		});
+		mutators.register("explode", (args, context) -> {
+			this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('half-done', 'x', FALSE)");
+			throw new IllegalStateException("mutator exploded");
+		});
+		this.push = this.plasma.pushProcessor(mutators);
+		this.pull = this.plasma.pullProcessor(this.tables, 1000);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.dataSource.close();
+	}
+
+	private static PushMutation mutation(String clientId, long id, String name, String argsJson) {
+		return new PushMutation(clientId, id, name, JSON.readTree(argsJson), 1.5);
+	}
+
+	private static PushMutation create(String clientId, long id, String todoId) {
+		return mutation(clientId, id, "createTodo", "{\"id\":\"" + todoId + "\",\"text\":\"todo " + todoId + "\"}");
+	}
+
+	private static Map<String, String> apply(Map<String, String> state, PullResult result) {
+		for (PatchOperation operation : result.patch()) {
+			switch (operation.op()) {
+				case "clear" -> state.clear();
+				case "put" -> state.put(operation.key(), operation.value());
+				case "del" -> state.remove(operation.key());
+				default -> throw new AssertionError(operation);
+			}
+		}
+		return state;
+	}
+
+	@Test
+	void aNewClientGetsClearThenEveryCurrentRowIncludingRowsFromBeforePlasma() {
+		PullResult result = this.pull.pull("g1", null);
+
+		assertThat(result.reset()).isTrue();
+		assertThat(result.patch().get(0)).isEqualTo(PatchOperation.CLEAR);
+		assertThat(apply(new HashMap<>(), result)).containsOnlyKeys("todos/existing", "counters/1")
+			.containsEntry("todos/existing", "{\"id\":\"existing\",\"text\":\"before plasma\",\"done\":false}");
+		assertThat(result.lastMutationIds()).isEmpty();
+	}
+
+	@Test
+	void aPushedMutationIsConfirmedTogetherWithItsChanges() {
+		long cookie = this.pull.pull("g1", null).version();
+		List<MutationResult> results = this.push.push("g1", List.of(create("c1", 1, "t1")));
+
+		PullResult result = this.pull.pull("g1", cookie);
+
+		assertThat(results).extracting(MutationResult::outcome).containsExactly(MutationOutcome.APPLIED);
+		assertThat(result.version()).isGreaterThan(cookie);
+		assertThat(result.patch()).containsExactly(
+				PatchOperation.put("todos/t1", "{\"id\":\"t1\",\"text\":\"todo t1\",\"done\":false}"));
+		assertThat(result.lastMutationIds()).containsExactly(Map.entry("c1", 1L));
+		assertThat(result.lastMutationIdChanges()).containsExactly(Map.entry("c1", 1L));
+	}
+
+	@Test
+	void aPullWithNothingNewReturnsTheSameCookieAndNoChanges() {
+		this.push.push("g1", List.of(create("c1", 1, "t1")));
+		PullResult first = this.pull.pull("g1", null);
+
+		PullResult second = this.pull.pull("g1", first.version());
+
+		assertThat(second.version()).isEqualTo(first.version());
+		assertThat(second.patch()).isEmpty();
+		assertThat(second.lastMutationIdChanges()).isEmpty();
+		assertThat(second.lastMutationIds()).containsExactly(Map.entry("c1", 1L));
+	}
+
+	@Test
+	void aRetriedPushRunsEachMutationOnce() {
+		List<PushMutation> batch = List.of(mutation("c1", 1, "increment", "{}"), mutation("c1", 2, "increment", "{}"));
+		this.push.push("g1", batch);
+		List<MutationResult> retried = this.push.push("g1", batch);
+
+		assertThat(retried).extracting(MutationResult::outcome)
+			.containsExactly(MutationOutcome.DUPLICATE, MutationOutcome.DUPLICATE);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class)).isEqualTo(2);
+	}
+
+	@Test
+	void concurrentPushesOfTheSameMutationsRunEachOnce() throws Exception {
+		int mutations = 15;
+		List<PushMutation> batch = new ArrayList<>();
+		for (int id = 1; id <= mutations; id++) {
+			batch.add(mutation("c1", id, "increment", "{}"));
+		}
+		int threads = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<List<MutationResult>>> futures = new ArrayList<>();
+		try {
+			for (int t = 0; t < threads; t++) {
+				futures.add(pool.submit(() -> {
+					start.await();
+					return this.push.push("g1", batch);
+				}));
+			}
+			start.countDown();
+			long applied = 0;
+			for (Future<List<MutationResult>> future : futures) {
+				applied += future.get().stream().filter((r) -> r.outcome() == MutationOutcome.APPLIED).count();
+			}
+			assertThat(applied).isEqualTo(mutations);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class))
+			.isEqualTo(mutations);
+		assertThat(this.plasma.jdbc.queryForObject(
+				"SELECT last_mutation_id FROM _plasma_client_mutations WHERE client_group_id = 'g1' AND client_id = 'c1'",
+				Long.class))
+			.isEqualTo((long) mutations);
+	}
+
+	@Test
+	void aGapStopsThatClientsBatchButNotTheOtherClients() {
+		this.push.push("g1", List.of(create("c1", 1, "a1")));
+
+		List<MutationResult> results = this.push.push("g1",
+				List.of(create("c1", 3, "a3"), create("c2", 1, "b1"), create("c1", 4, "a4")));
+
+		assertThat(results).extracting(MutationResult::outcome)
+			.containsExactly(MutationOutcome.GAP, MutationOutcome.APPLIED, MutationOutcome.GAP);
+		assertThat(this.plasma.jdbc.queryForList("SELECT id FROM todos ORDER BY id", String.class))
+			.containsExactly("a1", "b1", "existing");
+		List<MutationResult> resent = this.push.push("g1", List.of(create("c1", 2, "a2"), create("c1", 3, "a3")));
+		assertThat(resent).extracting(MutationResult::outcome)
+			.containsExactly(MutationOutcome.APPLIED, MutationOutcome.APPLIED);
+	}
+
+	@Test
+	void aFailingMutatorIsRolledBackButConfirmedSoTheClientIsNotWedged() {
+		long cookie = this.pull.pull("g1", null).version();
+
+		List<MutationResult> results = this.push.push("g1", List.of(mutation("c1", 1, "explode", "{}"),
+				mutation("c1", 2, "doesNotExist", "{}"), create("c1", 3, "after")));
+		PullResult result = this.pull.pull("g1", cookie);
+
+		assertThat(results).extracting(MutationResult::outcome)
+			.containsExactly(MutationOutcome.FAILED, MutationOutcome.FAILED, MutationOutcome.APPLIED);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT COUNT(*) FROM todos WHERE id = 'half-done'", Integer.class))
+			.isZero();
+		assertThat(result.patch()).extracting(PatchOperation::key).containsExactly("todos/after");
+		assertThat(result.lastMutationIds()).containsExactly(Map.entry("c1", 3L));
+	}
+
+	@Test
+	void aFailedMutationAloneStillMovesTheCookie() {
+		long cookie = this.pull.pull("g1", null).version();
+		this.push.push("g1", List.of(mutation("c1", 1, "explode", "{}")));
+
+		PullResult result = this.pull.pull("g1", cookie);
+
+		assertThat(result.version()).isGreaterThan(cookie);
+		assertThat(result.patch()).isEmpty();
+		assertThat(result.lastMutationIdChanges()).containsExactly(Map.entry("c1", 1L));
+	}
+
+	@Test
+	void aMutationThatWritesNothingStillMovesTheCookie() {
+		long cookie = this.pull.pull("g1", null).version();
+		this.push.push("g1", List.of(mutation("c1", 1, "noop", "{}")));
+
+		PullResult result = this.pull.pull("g1", cookie);
+
+		assertThat(result.version()).isGreaterThan(cookie);
+		assertThat(result.lastMutationIdChanges()).containsExactly(Map.entry("c1", 1L));
+	}
+
+	@Test
+	void aPullReportsOnlyItsOwnGroupsMutationIds() {
+		this.push.push("g1", List.of(create("c1", 1, "from-g1")));
+		this.push.push("g2", List.of(create("c9", 1, "from-g2"), create("c9", 2, "from-g2-again")));
+
+		PullResult g1 = this.pull.pull("g1", null);
+		PullResult g2 = this.pull.pull("g2", 0L);
+
+		assertThat(g1.lastMutationIds()).containsOnlyKeys("c1");
+		assertThat(g2.lastMutationIds()).containsExactly(Map.entry("c9", 2L));
+		assertThat(g2.lastMutationIdChanges()).containsExactly(Map.entry("c9", 2L));
+	}
+
+	@Test
+	void suppressedTablesAndPlasmasOwnTablesNeverReachAPatch() {
+		this.push.push("g1", List.of(mutation("c1", 1, "draft", "{\"id\":\"d1\"}"), create("c1", 2, "t1")));
+
+		PullResult incremental = this.pull.pull("g1", 0L);
+		PullResult reset = this.pull.pull("g1", null);
+
+		assertThat(incremental.patch()).extracting(PatchOperation::key).contains("todos/t1");
+		for (PullResult result : List.of(incremental, reset)) {
+			assertThat(result.patch()).extracting(PatchOperation::key)
+				.filteredOn(java.util.Objects::nonNull)
+				.allSatisfy((key) -> assertThat(key).matches("(todos|counters)/.*"));
+		}
+	}
+
+	@Test
+	void rawSqlWritesBehindTheAppsBackReachClients() {
+		Map<String, String> client = apply(new HashMap<>(), this.pull.pull("g1", null));
+		long cookie = this.pull.pull("g1", null).version();
+		this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('raw', 'psql', TRUE)");
+		this.plasma.jdbc.update("DELETE FROM todos WHERE id = 'existing'");
+
+		PullResult result = this.pull.pull("g1", cookie);
+
+		apply(client, result);
+		assertThat(client).containsOnlyKeys("todos/raw", "counters/1");
+	}
+
+	@Test
+	void aCookieBelowTheCompactionFloorGetsAReset() {
+		this.push.push("g1", List.of(create("c1", 1, "t1")));
+		long head = this.plasma.sequencer.flush();
+		this.plasma.jdbc.update("UPDATE _plasma_sequencer SET compaction_floor = ?", head);
+
+		PullResult below = this.pull.pull("g1", head - 1);
+		PullResult atFloor = this.pull.pull("g1", head);
+
+		assertThat(below.reset()).isTrue();
+		assertThat(below.patch().get(0)).isEqualTo(PatchOperation.CLEAR);
+		assertThat(below.lastMutationIds()).containsExactly(Map.entry("c1", 1L));
+		assertThat(atFloor.reset()).isFalse();
+	}
+
+	@Test
+	void aCookieFromTheFutureIsRefused() {
+		long head = this.plasma.sequencer.flush();
+		assertThatExceptionOfType(CookieFromFutureException.class).isThrownBy(() -> this.pull.pull("g1", head + 10))
+			.withMessageContaining("cookie is from the future");
+	}
+
+	@Test
+	void aLargeBacklogArrivesInBoundedPagesThatConverge() {
+		PullProcessor paged = this.plasma.pullProcessor(this.tables, 5);
+		PullResult first = paged.pull("g1", null);
+		Map<String, String> client = apply(new HashMap<>(), first);
+		List<PushMutation> batch = new ArrayList<>();
+		for (int id = 1; id <= 12; id++) {
+			batch.add(create("c1", id, "p" + id));
+		}
+		this.push.push("g1", batch);
+
+		long cookie = first.version();
+		int pages = 0;
+		PullResult page;
+		do {
+			page = paged.pull("g1", cookie);
+			assertThat(page.patch().size()).isLessThanOrEqualTo(5);
+			assertThat(page.version()).isGreaterThan(cookie);
+			apply(client, page);
+			cookie = page.version();
+			pages++;
+		}
+		while (page.hasMore());
+
+		assertThat(pages).isGreaterThan(3);
+		assertThat(client).hasSize(2 + 12);
+		assertThat(page.lastMutationIds()).containsExactly(Map.entry("c1", 12L));
+	}
+
+	@Test
+	void confirmationsNeverRunAheadOfDataWhenPaging() {
+		PullProcessor paged = this.plasma.pullProcessor(this.tables, 2);
+		long cookie = paged.pull("g1", null).version();
+		Map<String, String> client = new HashMap<>();
+		this.push.push("g1", List.of(create("c1", 1, "x1"), create("c1", 2, "x2"), create("c1", 3, "x3")));
+		PullResult page;
+		do {
+			page = paged.pull("g1", cookie);
+			apply(client, page);
+			for (Map.Entry<String, Long> confirmed : page.lastMutationIds().entrySet()) {
+				for (long id = 1; id <= confirmed.getValue(); id++) {
+					assertThat(client).containsKey("todos/x" + id);
+				}
+			}
+			cookie = page.version();
+		}
+		while (page.hasMore());
+		assertThat(page.lastMutationIds()).containsExactly(Map.entry("c1", 3L));
+	}
+
+	@Test
+	void argsThatDoNotFitTheMutatorFailTheMutationWithoutWedging() {
+		List<MutationResult> results = this.push.push("g1",
+				List.of(mutation("c1", 1, "createTodo", "{\"id\":\"x\"}"), create("c1", 2, "fine")));
+
+		assertThat(results).extracting(MutationResult::outcome)
+			.containsExactly(MutationOutcome.FAILED, MutationOutcome.APPLIED);
+	}
+
+	protected JsonNode json(String text) {
+		return JSON.readTree(text);
+	}
+
+}
