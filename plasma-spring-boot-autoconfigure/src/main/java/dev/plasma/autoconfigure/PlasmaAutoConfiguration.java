@@ -4,7 +4,9 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -52,6 +54,12 @@ public final class PlasmaAutoConfiguration {
 	}
 
 	@Bean
+	@ConfigurationPropertiesBinding
+	static TableDeclarationConverter plasmaTableDeclarationConverter() {
+		return new TableDeclarationConverter();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	PlasmaDialect plasmaDialect(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource) {
@@ -67,6 +75,12 @@ public final class PlasmaAutoConfiguration {
 			.stream()
 			.map((entry) -> new TableDeclaration(entry.getKey(), entry.getValue().isChangeLogSuppressed()))
 			.toList();
+		if (declarations.isEmpty()) {
+			LogFactory.getLog(PlasmaAutoConfiguration.class)
+				.warn("Plasma: no tables are declared under plasma.tables, so nothing is synced. Note that Spring Boot's "
+						+ "YAML loader drops an empty map such as 'todos: {}'; declare 'todos:' (empty) or "
+						+ "'todos: {change-log-suppressed: false}' instead.");
+		}
 		return new CaptureInstaller(plasmaDataSource(plasmaDataSource, dataSource), dialect, declarations);
 	}
 

@@ -96,6 +96,21 @@ class PlasmaAutoConfigurationTests {
 	}
 
 	@Test
+	void aTableDeclaredWithAnEmptyValueIsSynced() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, LiquibaseAutoConfiguration.class,
+					PlasmaSchemaAutoConfiguration.class, PlasmaAutoConfiguration.class))
+			.withPropertyValues("spring.liquibase.change-log=classpath:db/changelog/test-app.xml",
+					"spring.datasource.url=jdbc:h2:mem:autoconfig" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1",
+					"plasma.tables.todos=")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(SyncedTables.class).synced()).extracting((table) -> table.name())
+					.containsExactly("todos");
+			});
+	}
+
+	@Test
 	void backsOffWhenTheApplicationDefinesItsOwnSequencer() {
 		onFreshDatabase().withUserConfiguration(CustomSequencerConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(Sequencer.class);
