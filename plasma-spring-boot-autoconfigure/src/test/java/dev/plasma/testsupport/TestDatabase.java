@@ -15,6 +15,9 @@ import com.zaxxer.hikari.HikariDataSource;
  * The databases the suites run on. Each {@link #create()} hands out an empty database: a fresh H2
  * in-memory database, or the {@code plasma_it} database of the local PostgreSQL or MariaDB server,
  * wiped first. A server that is not reachable fails the test loudly.
+ * <p>
+ * The system property {@value #DATABASE_NAME_PROPERTY} names another database than {@code plasma_it}, so
+ * that two test runs on one server do not wipe each other's tables.
  */
 public enum TestDatabase {
 
@@ -56,12 +59,12 @@ public enum TestDatabase {
 			String server = System.getProperty("plasma.test.postgresql.url", "jdbc:postgresql://127.0.0.1:5432/");
 			try (Connection connection = DriverManager.getConnection(server + "postgres", user(), "");
 					Statement statement = connection.createStatement()) {
-				var rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'plasma_it'");
+				var rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + databaseName() + "'");
 				if (!rs.next()) {
-					statement.execute("CREATE DATABASE plasma_it");
+					statement.execute("CREATE DATABASE " + databaseName());
 				}
 			}
-			String url = server + "plasma_it";
+			String url = server + databaseName();
 			try (Connection connection = DriverManager.getConnection(url, user(), "");
 					Statement statement = connection.createStatement()) {
 				statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
@@ -102,10 +105,10 @@ public enum TestDatabase {
 			String server = System.getProperty("plasma.test.mariadb.url", "jdbc:mariadb://127.0.0.1:3306/");
 			try (Connection connection = DriverManager.getConnection(server, user(), "");
 					Statement statement = connection.createStatement()) {
-				statement.execute("DROP DATABASE IF EXISTS plasma_it");
-				statement.execute("CREATE DATABASE plasma_it CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+				statement.execute("DROP DATABASE IF EXISTS " + databaseName());
+				statement.execute("CREATE DATABASE " + databaseName() + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
 			}
-			return server + "plasma_it";
+			return server + databaseName();
 		}
 
 		@Override
@@ -134,6 +137,9 @@ public enum TestDatabase {
 		}
 	};
 
+	/** Name of the system property naming the PostgreSQL and MariaDB test database. */
+	public static final String DATABASE_NAME_PROPERTY = "plasma.test.database-name";
+
 	private static final AtomicInteger H2_COUNTER = new AtomicInteger();
 
 	private final String id;
@@ -151,6 +157,22 @@ public enum TestDatabase {
 	}
 
 	abstract String prepare() throws SQLException;
+
+	/**
+	 * Returns the name of the PostgreSQL and MariaDB test database: {@code plasma_it} unless the system
+	 * property {@value #DATABASE_NAME_PROPERTY} names another (letters, digits and underscores only).
+	 * @return the database name
+	 */
+	static String databaseName() {
+		String name = System.getProperty(DATABASE_NAME_PROPERTY, "");
+		if (name.isBlank() || name.startsWith("${")) {
+			return "plasma_it";
+		}
+		if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+			throw new IllegalArgumentException("-D" + DATABASE_NAME_PROPERTY + " must be a plain identifier, not '" + name + "'");
+		}
+		return name;
+	}
 
 	public abstract String user();
 
