@@ -34,6 +34,16 @@ import dev.plasma.sequencer.Sequencer;
  */
 public class PullProcessor {
 
+	/**
+	 * Reads head and floor, and touches {@code _plasma_changes} in the same statement: H2 takes the
+	 * REPEATABLE READ snapshot of each table at the table's first read in the transaction, so without it a
+	 * compaction committing between this read and the read of the entries could delete entries of a
+	 * client whose cookie is at or above the floor read here (contract invariant 7).
+	 */
+	private static final String READ_STATE_SQL = """
+			SELECT head, compaction_floor, (SELECT COUNT(*) FROM _plasma_changes WHERE row_version = 0)
+			FROM _plasma_sequencer WHERE id = 1""";
+
 	private final DataSource dataSource;
 
 	private final JdbcTemplate jdbc;
@@ -81,8 +91,7 @@ public class PullProcessor {
 		long started = System.nanoTime();
 		this.sequencer.flush();
 		PullResult result = this.readTransactions.execute((status) -> {
-			long[] state = this.jdbc.queryForObject("SELECT head, compaction_floor FROM _plasma_sequencer WHERE id = 1",
-					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
+			long[] state = this.jdbc.queryForObject(READ_STATE_SQL, (rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
 			long head = state[0];
 			long floor = state[1];
 			if (cookieVersion != null && cookieVersion > head) {
