@@ -1,0 +1,173 @@
+package dev.plasma.compaction;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+
+import dev.plasma.dialect.DatabaseClock;
+import dev.plasma.dialect.PlasmaDialect;
+
+/**
+ * One compaction run as the schedule (or an operator) starts it: under the cluster-wide
+ * {@link LeaseLock}, renewed before every batch, up to the newest version that is older than the
+ * retention window, with one log line per run.
+ * <p>
+ * The retention cutoff is on the database's clock: {@code now - retention}, with {@code now} read from
+ * the database, compared with {@code created_at}, which the capture triggers stamp from the same clock
+ * (ledger markers and H2's trigger use the application's clock; on one machine or with synchronised
+ * clocks the difference is milliseconds). Because versions are handed out in commit order, not in
+ * {@code created_at} order, the run compacts up to the version just below the first entry (above the
+ * last pass) that is not older than the cutoff: no entry younger than {@code retention} is ever
+ * compacted, even one that sits below an older entry.
+ */
+public class CompactionJob {
+
+	private static final Log logger = LogFactory.getLog(CompactionJob.class);
+
+	private static final String READ_STATE_SQL = "SELECT head, compacted_to FROM _plasma_sequencer WHERE id = 1";
+
+	private static final String FIRST_YOUNG_SQL = """
+			SELECT row_version FROM _plasma_changes
+			WHERE row_version > ? AND row_version <= ? AND created_at >= ?
+			ORDER BY row_version LIMIT 1""";
+
+	private final ChangeLogCompactor compactor;
+
+	private final LeaseLock lock;
+
+	private final DataSource dataSource;
+
+	private final DatabaseClock clock;
+
+	private final Duration retention;
+
+	/**
+	 * Creates the job.
+	 * @param compactor the compactor
+	 * @param lock the lock that keeps other instances from compacting at the same time
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 * @param retention how old an entry must be to be compacted
+	 */
+	public CompactionJob(ChangeLogCompactor compactor, LeaseLock lock, DataSource dataSource, PlasmaDialect dialect,
+			Duration retention) {
+		if (retention.isNegative()) {
+			throw new IllegalArgumentException("retention must not be negative");
+		}
+		this.compactor = compactor;
+		this.lock = lock;
+		this.dataSource = dataSource;
+		this.clock = DatabaseClock.of(dialect);
+		this.retention = retention;
+	}
+
+	/**
+	 * Runs a scheduled pass: up to the retention cutoff, if no other instance is compacting. Never throws;
+	 * a failure is logged (and counted by the compactor's listeners).
+	 */
+	public void runScheduled() {
+		try {
+			run(null);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Plasma: compaction failed", ex);
+		}
+	}
+
+	/**
+	 * Runs a pass now, if no other instance is compacting.
+	 * @param safeUpToVersion the version to compact up to, or {@code null} for the retention cutoff
+	 * @return what the pass did, or empty when another instance holds the lease
+	 */
+	public Optional<CompactionResult> run(Long safeUpToVersion) {
+		Optional<LeaseLock.Lease> acquired = this.lock.tryAcquire();
+		if (acquired.isEmpty()) {
+			logger.info("Plasma: compaction skipped, another instance holds the lease");
+			return Optional.empty();
+		}
+		long started = System.nanoTime();
+		try (LeaseLock.Lease lease = acquired.get()) {
+			long upTo = (safeUpToVersion != null) ? safeUpToVersion : retentionCutoffVersion();
+			CompactionResult result = this.compactor.compactChangeLog(upTo, lease::renew);
+			logger.info(describe(safeUpToVersion, result));
+			return Optional.of(result);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Plasma: compaction failed after " + Duration.ofNanos(System.nanoTime() - started).toMillis()
+					+ " ms (committed batches stay; the next run finishes): " + ex);
+			throw ex;
+		}
+	}
+
+	private String describe(Long requested, CompactionResult result) {
+		String bound = (requested != null) ? "requested" : "entries older than " + this.retention;
+		if (result.batches() == 0) {
+			return "Plasma: compaction found nothing to compact up to version " + result.upToVersion() + " (" + bound
+					+ "), floor " + result.floor();
+		}
+		return "Plasma: compacted the change log up to version " + result.upToVersion() + " (" + bound + "): examined "
+				+ result.examined() + ", removed " + result.removed() + " in " + result.batches() + " batches, floor "
+				+ result.floor() + ", " + result.duration().toMillis() + " ms";
+	}
+
+	/**
+	 * Returns the newest version up to which every entry is older than the retention window: just below
+	 * the first entry above the last complete pass whose {@code created_at} is within the window, or the
+	 * head when there is none.
+	 * @return the version to compact up to
+	 */
+	public long retentionCutoffVersion() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			long head;
+			long compactedTo;
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery(READ_STATE_SQL)) {
+				if (!rs.next()) {
+					throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
+				}
+				head = rs.getLong(1);
+				compactedTo = rs.getLong(2);
+			}
+			long cutoff = this.clock.nowMillis(connection) - this.retention.toMillis();
+			try (PreparedStatement select = connection.prepareStatement(FIRST_YOUNG_SQL)) {
+				select.setLong(1, compactedTo);
+				select.setLong(2, head);
+				select.setLong(3, cutoff);
+				try (ResultSet rs = select.executeQuery()) {
+					return rs.next() ? rs.getLong(1) - 1 : head;
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Plasma compaction: reading the retention cutoff failed", ex);
+		}
+	}
+
+	/**
+	 * Returns the retention window.
+	 * @return the retention
+	 */
+	public Duration retention() {
+		return this.retention;
+	}
+
+	/**
+	 * Returns the compactor this job runs.
+	 * @return the compactor
+	 */
+	public ChangeLogCompactor compactor() {
+		return this.compactor;
+	}
+
+}
