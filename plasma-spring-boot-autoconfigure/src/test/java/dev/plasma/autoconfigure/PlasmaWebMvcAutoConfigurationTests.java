@@ -1,0 +1,75 @@
+package dev.plasma.autoconfigure;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+
+import dev.plasma.web.NativeSyncHandler;
+import dev.plasma.web.ReplicacheSyncHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sync endpoints: served in a servlet web application on {@code plasma.base-path}, absent otherwise.
+ */
+class PlasmaWebMvcAutoConfigurationTests {
+
+	private static final AtomicInteger DATABASES = new AtomicInteger();
+
+	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(DataSourceAutoConfiguration.class,
+			PlasmaSchemaAutoConfiguration.class, PlasmaAutoConfiguration.class, PlasmaWebMvcAutoConfiguration.class);
+
+	private static String freshDatabase() {
+		return "spring.datasource.url=jdbc:h2:mem:web" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void routesBothProtocolsUnderTheDefaultBasePath() {
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(freshDatabase(), "plasma.sequencer.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(NativeSyncHandler.class).hasSingleBean(ReplicacheSyncHandler.class);
+				RouterFunction<?> router = context.getBean("plasmaRouterFunction", RouterFunction.class);
+				assertThat(routes(router, "POST", "/plasma/push")).isTrue();
+				assertThat(routes(router, "POST", "/plasma/pull")).isTrue();
+				assertThat(routes(router, "POST", "/plasma/replicache/push")).isTrue();
+				assertThat(routes(router, "POST", "/plasma/replicache/pull")).isTrue();
+				assertThat(routes(router, "GET", "/plasma/pull")).isFalse();
+			});
+	}
+
+	@Test
+	void servesUnderAConfiguredBasePath() {
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(freshDatabase(), "plasma.sequencer.enabled=false", "plasma.base-path=/api/sync/")
+			.run((context) -> {
+				RouterFunction<?> router = context.getBean("plasmaRouterFunction", RouterFunction.class);
+				assertThat(routes(router, "POST", "/api/sync/pull")).isTrue();
+				assertThat(routes(router, "POST", "/plasma/pull")).isFalse();
+			});
+	}
+
+	@Test
+	void servesNothingOutsideAServletWebApplication() {
+		new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(freshDatabase(), "plasma.sequencer.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(NativeSyncHandler.class)
+				.doesNotHaveBean("plasmaRouterFunction"));
+	}
+
+	private static boolean routes(RouterFunction<?> router, String method, String path) {
+		MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+		return router.route(ServerRequest.create(request, java.util.List.of())).isPresent();
+	}
+
+}
