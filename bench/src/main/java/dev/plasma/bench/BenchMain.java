@@ -1,0 +1,66 @@
+package dev.plasma.bench;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Entry point of the benchmark jar: {@code java -jar plasma-bench.jar capture --db postgresql}.
+ * <p>
+ * Exit status: 0 when every target was met, 1 when one was missed, 2 on a usage error or a failed run,
+ * 3 when the run exceeded its time budget and was stopped.
+ */
+public final class BenchMain {
+
+	private static final Logger LIQUIBASE_LOGGER = Logger.getLogger("liquibase");
+
+	private BenchMain() {
+	}
+
+	public static void main(String[] args) {
+		BenchOptions options;
+		try {
+			options = BenchOptions.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("plasma-bench: " + ex.getMessage());
+			System.err.print(BenchOptions.USAGE);
+			System.exit(2);
+			return;
+		}
+		LIQUIBASE_LOGGER.setLevel(Level.WARNING);
+		startWatchdog(budgetSeconds(options));
+		int status;
+		try {
+			status = new CaptureBenchmark(options).run() ? 0 : 1;
+		}
+		catch (Exception ex) {
+			System.err.println("plasma-bench: run failed: " + ex);
+			ex.printStackTrace(System.err);
+			status = 2;
+		}
+		System.exit(status);
+	}
+
+	/**
+	 * Returns the most a run may take: set-up, warm-up, the phases and a bounded drain after each.
+	 */
+	private static long budgetSeconds(BenchOptions options) {
+		return 120 + (long) options.rounds() * (2L * options.seconds() + 35);
+	}
+
+	private static void startWatchdog(long seconds) {
+		Thread watchdog = new Thread(() -> {
+			try {
+				Thread.sleep(seconds * 1000);
+				System.err.println("plasma-bench: stopped after exceeding the time budget of " + seconds + " s");
+				Runtime.getRuntime().halt(3);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "bench-watchdog");
+		watchdog.setDaemon(true);
+		watchdog.start();
+	}
+
+}
