@@ -241,14 +241,21 @@ public abstract class AbstractCompactionTests {
 
 	@Test
 	void aPassStoppedAfterSomeBatchesLeavesTheFloorRaisedAndARerunFinishesTheWork() {
-		writeHistory(10);
+		put("solo", 1);
+		writeHistory(4);
+		long middle = flush();
+		Client client = new Client();
+		pullUntilCurrent(this.plasma.pullProcessor(this.tables, 100), client);
+		delete("solo");
+		writeHistory(6);
 		long head = flush();
 		List<ChangeEntry> before = log();
+		int batchesPastTheDelete = (int) ((middle + 1) / 3) + 2;
 		AtomicInteger batches = new AtomicInteger();
 
 		assertThatExceptionOfType(CompactionStoppedException.class).isThrownBy(() -> compactor(3)
 			.compactChangeLog(head, () -> {
-				if (batches.incrementAndGet() > 4) {
+				if (batches.incrementAndGet() > batchesPastTheDelete) {
 					throw new CompactionStoppedException("stop");
 				}
 			}));
@@ -256,12 +263,31 @@ public abstract class AbstractCompactionTests {
 		long[] row = sequencerRow();
 		assertThat(row[1]).as("floor").isEqualTo(head);
 		assertThat(row[2]).as("compacted_to").isZero();
+		assertThat(log()).as("the cancelled delete is gone").noneMatch((entry) -> entry.rowId().equals("solo"));
 		assertThat(countEntries()).isLessThan(before.size()).isEqualTo(row[0] - row[3]);
 		assertThat(log()).containsAll(compacted(before, head));
+		pullUntilCurrent(this.plasma.pullProcessor(this.tables, 100), client);
+		assertThat(client.resets).as("a client between the old floor and the deleted delete starts over").isEqualTo(2);
+		assertThat(client.rows).isEqualTo(databaseState(this.dataSource, this.plasma.dialect, this.tables))
+			.doesNotContainKey("items/solo");
 		CompactionResult rerun = compactor(3).compactChangeLog(head);
 		assertThat(log()).containsExactlyElementsOf(compacted(before, head));
 		assertThat(countEntries()).isEqualTo(head - sequencerRow()[3]);
 		assertThat(rerun.examined()).isLessThan(before.size());
+	}
+
+	@Test
+	void theFloorIsRaisedBeforeTheFirstEntryIsDeleted() {
+		writeHistory(4);
+		long head = flush();
+		List<Long> floorsAtDeletes = new ArrayList<>();
+		DataSource watched = CompactionTestSupport.onPrepare(this.dataSource,
+				(sql) -> sql.startsWith("DELETE FROM _plasma_changes"), () -> floorsAtDeletes.add(this.plasma.jdbc
+					.queryForObject("SELECT compaction_floor FROM _plasma_sequencer", Long.class)));
+
+		new ChangeLogCompactor(watched, this.plasma.dialect, 3, List.of()).compactChangeLog(head);
+
+		assertThat(floorsAtDeletes).isNotEmpty().allMatch((floor) -> floor == head);
 	}
 
 	@Test
