@@ -24,6 +24,11 @@ public class MariaDbDialect extends SqlTriggerDialect {
 	}
 
 	@Override
+	public String readCommittedTransactionSql() {
+		return "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+	}
+
+	@Override
 	public String sessionIdExpression() {
 		return "CONNECTION_ID()";
 	}

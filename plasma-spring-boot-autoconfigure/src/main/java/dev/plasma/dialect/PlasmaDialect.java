@@ -27,6 +27,15 @@ public interface PlasmaDialect {
 	String sessionIdExpression();
 
 	/**
+	 * Returns a statement that makes the next transaction READ COMMITTED, for databases whose default
+	 * isolation is stricter (MariaDB: REPEATABLE READ), or {@code null} when the default already is.
+	 * @return the statement or {@code null}
+	 */
+	default String readCommittedTransactionSql() {
+		return null;
+	}
+
+	/**
 	 * Returns how SQL must name the change log's {@code value} column ({@code VALUE} is a keyword in H2).
 	 * @return the column reference
 	 */

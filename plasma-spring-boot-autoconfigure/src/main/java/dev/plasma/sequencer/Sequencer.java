@@ -14,13 +14,14 @@ import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 import dev.plasma.dialect.PlasmaDialect;
-import dev.plasma.ledger.MutationLedger;
+import dev.plasma.dialect.PostgresDialect;
 
 /**
  * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
  * {@code _plasma_changes} by {@code row_version > cursor} never misses an entry (contract, section 4).
  * <p>
- * The algorithm, one short transaction per batch, at {@code READ COMMITTED}:
+ * The algorithm, one short transaction per batch, at {@code READ COMMITTED} (set explicitly where the
+ * database's default is stricter, see {@link PlasmaDialect#readCommittedTransactionSql()}):
  * <ol>
  * <li>Lock the single row of {@code _plasma_sequencer} ({@code SELECT ... FOR UPDATE}) and read the
  * head, the highest version handed out. The row lock makes sequencers of every application instance on
@@ -49,11 +50,9 @@ public class Sequencer {
 
 	private final SQLExceptionTranslator translator;
 
-	private final String selectPendingSql;
+	private final BatchMover mover;
 
-	private final String insertEntrySql;
-
-	private final String upsertConfirmationSql;
+	private final String isolationSql;
 
 	/**
 	 * Creates a sequencer.
@@ -70,11 +69,9 @@ public class Sequencer {
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
-		this.selectPendingSql = "SELECT id, " + dialect.entryColumns() + " FROM _plasma_pending_changes ORDER BY id LIMIT "
-				+ batchSize;
-		this.insertEntrySql = "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns()
-				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-		this.upsertConfirmationSql = dialect.upsertConfirmationSql();
+		this.mover = (dialect instanceof PostgresDialect) ? new PostgresBatchMover()
+				: new JdbcBatchMover(dialect, batchSize);
+		this.isolationSql = dialect.readCommittedTransactionSql();
 	}
 
 	/**
@@ -101,12 +98,12 @@ public class Sequencer {
 
 	/**
 	 * Runs one batch if there is anything pending.
-	 * @return what the batch did
+	 * @return what the batch did ({@code lastVersion} is -1 when nothing was pending)
 	 */
 	public SequencedBatch sequenceOnce() {
 		try (Connection connection = this.dataSource.getConnection()) {
 			if (!hasPending(connection)) {
-				return new SequencedBatch(0, 0, readHead(connection), 0, 0, System.currentTimeMillis());
+				return new SequencedBatch(0, 0, -1, 0, 0, System.currentTimeMillis());
 			}
 			return sequenceBatch(connection);
 		}
@@ -179,70 +176,35 @@ public class Sequencer {
 
 	private SequencedBatch sequenceBatch(Connection connection) throws SQLException {
 		boolean autoCommit = connection.getAutoCommit();
-		int isolation = connection.getTransactionIsolation();
 		connection.setAutoCommit(false);
-		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
 		try {
-			long head = lockHead(connection);
-			long[] ids = new long[this.batchSize];
-			long[] createdAts = new long[this.batchSize];
-			List<Object[]> confirmations = new java.util.ArrayList<>();
-			int count = 0;
-			try (PreparedStatement select = connection.prepareStatement(this.selectPendingSql);
-					PreparedStatement insert = connection.prepareStatement(this.insertEntrySql);
-					ResultSet rs = select.executeQuery()) {
-				while (rs.next()) {
-					ids[count] = rs.getLong(1);
-					insert.setLong(1, head + count + 1);
-					insert.setString(2, rs.getString(2));
-					insert.setString(3, rs.getString(3));
-					insert.setString(4, rs.getString(4));
-					insert.setString(5, rs.getString(5));
-					createdAts[count] = rs.getLong(6);
-					insert.setLong(6, createdAts[count]);
-					String clientGroupId = rs.getString(7);
-					String clientId = rs.getString(8);
-					insert.setString(7, clientGroupId);
-					insert.setString(8, clientId);
-					long mutationId = rs.getLong(9);
-					if (rs.wasNull()) {
-						insert.setNull(9, java.sql.Types.BIGINT);
-					}
-					else {
-						insert.setLong(9, mutationId);
-						if (MutationLedger.MARKER_TABLE.equals(rs.getString(2))) {
-							confirmations.add(new Object[] { clientGroupId, clientId, mutationId, head + count + 1 });
-						}
-					}
-					insert.addBatch();
-					count++;
-				}
-				if (count > 0) {
-					insert.executeBatch();
+			if (this.isolationSql != null) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute(this.isolationSql);
 				}
 			}
+			long head = lockHead(connection);
+			long[] createdAts = this.mover.move(connection, head, this.batchSize);
+			int count = createdAts.length;
 			if (count == 0) {
 				connection.commit();
 				return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
 			}
-			deletePending(connection, ids, count);
-			recordConfirmations(connection, confirmations);
 			try (PreparedStatement update = connection.prepareStatement("UPDATE _plasma_sequencer SET head = ? WHERE id = 1")) {
 				update.setLong(1, head + count);
 				update.executeUpdate();
 			}
 			connection.commit();
-			long[] batchCreatedAts = java.util.Arrays.copyOf(createdAts, count);
 			long oldest = Long.MAX_VALUE;
 			long newest = 0;
-			for (long createdAt : batchCreatedAts) {
+			for (long createdAt : createdAts) {
 				oldest = Math.min(oldest, createdAt);
 				newest = Math.max(newest, createdAt);
 			}
 			SequencedBatch batch = new SequencedBatch(count, head + 1, head + count, oldest, newest,
 					System.currentTimeMillis());
 			for (SequencerListener listener : this.listeners) {
-				listener.sequenced(batch, batchCreatedAts);
+				listener.sequenced(batch, createdAts);
 			}
 			return batch;
 		}
@@ -251,7 +213,6 @@ public class Sequencer {
 			throw ex;
 		}
 		finally {
-			connection.setTransactionIsolation(isolation);
 			connection.setAutoCommit(autoCommit);
 		}
 	}
@@ -263,39 +224,6 @@ public class Sequencer {
 				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
 			}
 			return rs.getLong(1);
-		}
-	}
-
-	/**
-	 * Records the sequenced ledger markers: from now on pulls may confirm these mutations.
-	 */
-	private void recordConfirmations(Connection connection, List<Object[]> confirmations) throws SQLException {
-		if (confirmations.isEmpty()) {
-			return;
-		}
-		try (PreparedStatement upsert = connection.prepareStatement(this.upsertConfirmationSql)) {
-			for (Object[] confirmation : confirmations) {
-				upsert.setString(1, (String) confirmation[0]);
-				upsert.setString(2, (String) confirmation[1]);
-				upsert.setLong(3, (Long) confirmation[2]);
-				upsert.setLong(4, (Long) confirmation[3]);
-				upsert.addBatch();
-			}
-			upsert.executeBatch();
-		}
-	}
-
-	/**
-	 * Deletes the sequenced pending entries one primary-key lookup each: an {@code IN} list may be run
-	 * as a scan that waits for row locks of transactions still open (MariaDB).
-	 */
-	private void deletePending(Connection connection, long[] ids, int count) throws SQLException {
-		try (PreparedStatement delete = connection.prepareStatement("DELETE FROM _plasma_pending_changes WHERE id = ?")) {
-			for (int i = 0; i < count; i++) {
-				delete.setLong(1, ids[i]);
-				delete.addBatch();
-			}
-			delete.executeBatch();
 		}
 	}
 

@@ -8,8 +8,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the {@link Sequencer} continuously on its own daemon thread, {@code plasma-sequencer}: a batch
- * right after a full batch, otherwise one after {@code pollInterval}. Started when the application
+ * Runs the {@link Sequencer} continuously on its own daemon thread, {@code plasma-sequencer}: the next
+ * batch right after a non-empty one (entries arriving meanwhile make the next batch), otherwise after
+ * {@code pollInterval}. Started when the application
  * context is refreshed and stopped with it. Errors are logged and retried with back-off, never fatal.
  */
 public class SequencerLoop implements SmartLifecycle {
@@ -77,7 +78,7 @@ public class SequencerLoop implements SmartLifecycle {
 			try {
 				SequencedBatch batch = this.sequencer.sequenceOnce();
 				backoffMillis = 0;
-				if (batch.count() < this.batchSize) {
+				if (batch.count() == 0) {
 					Thread.sleep(this.pollInterval.toMillis());
 				}
 			}

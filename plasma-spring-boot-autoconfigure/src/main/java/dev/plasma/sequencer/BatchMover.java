@@ -1,0 +1,24 @@
+package dev.plasma.sequencer;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Moves one batch of pending entries into the change log, inside the sequencer's transaction (the
+ * sequencer row is already locked): the oldest pending entries get versions {@code head+1, head+2, ...},
+ * leave {@code _plasma_pending_changes}, and sequenced ledger markers are recorded in
+ * {@code _plasma_client_confirmations}.
+ */
+interface BatchMover {
+
+	/**
+	 * Moves up to {@code limit} entries.
+	 * @param connection the sequencer's connection, in its transaction
+	 * @param head the highest version handed out so far
+	 * @param limit the most entries to move
+	 * @return the creation times (Unix ms) of the moved entries, in version order
+	 * @throws SQLException on database errors
+	 */
+	long[] move(Connection connection, long head, int limit) throws SQLException;
+
+}
