@@ -39,6 +39,10 @@ public class PlasmaProperties {
 
 	private final Pull pull = new Pull();
 
+	private final Compaction compaction = new Compaction();
+
+	private final Health health = new Health();
+
 	public Map<String, Table> getTables() {
 		return this.tables;
 	}
@@ -77,6 +81,14 @@ public class PlasmaProperties {
 
 	public Sequencer getSequencer() {
 		return this.sequencer;
+	}
+
+	public Compaction getCompaction() {
+		return this.compaction;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -221,6 +233,87 @@ public class PlasmaProperties {
 
 		public void setBatchSize(int batchSize) {
 			this.batchSize = batchSize;
+		}
+
+	}
+
+	/**
+	 * Change-log compaction: folds each row's entries older than the retention window down to the latest
+	 * and drops rows deleted since, on a schedule.
+	 */
+	public static class Compaction {
+
+		/**
+		 * Whether the change log can be compacted: the scheduled job, the compactor bean and the plasma
+		 * endpoint's compact operation.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Cron expression of the scheduled compaction (six fields, seconds first), or "-" for no schedule.
+		 */
+		private String cron = "0 */15 * * * *";
+
+		/**
+		 * How old an entry must be before a scheduled compaction may fold or drop it.
+		 */
+		private Duration retention = Duration.ofDays(7);
+
+		/**
+		 * Most change-log entries examined in one compaction transaction.
+		 */
+		private int batchSize = 10000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(String cron) {
+			this.cron = cron;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+	}
+
+	/**
+	 * The plasma health indicator.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a committed change-log entry may wait for the sequencer before health is DOWN.
+		 */
+		private Duration sequencerStuckAfter = Duration.ofSeconds(30);
+
+		public Duration getSequencerStuckAfter() {
+			return this.sequencerStuckAfter;
+		}
+
+		public void setSequencerStuckAfter(Duration sequencerStuckAfter) {
+			this.sequencerStuckAfter = sequencerStuckAfter;
 		}
 
 	}

@@ -1,0 +1,124 @@
+package dev.plasma.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import dev.plasma.changelog.ChangeLogStatus;
+import dev.plasma.changelog.ChangeLogStatusReader;
+import dev.plasma.compaction.CompactionJob;
+import dev.plasma.compaction.CompactionResult;
+
+/**
+ * The {@code plasma} actuator endpoint. Reading it ({@code GET /actuator/plasma}) shows the change log's
+ * head, compaction floor, entry count, pending count, and the last compaction (on any instance, and the
+ * last pass of this instance with what it did). Writing it ({@code POST /actuator/plasma}, optional
+ * {@code safeUpToVersion}) runs a compaction pass now, under the same lease as the schedule, up to the
+ * given version or else up to the retention cutoff.
+ */
+@Endpoint(id = "plasma")
+public class PlasmaEndpoint {
+
+	private final ChangeLogStatusReader statusReader;
+
+	private final @Nullable CompactionJob compactionJob;
+
+	/**
+	 * Creates the endpoint.
+	 * @param statusReader reads the change log's status
+	 * @param compactionJob runs compactions, {@code null} when compaction is disabled
+	 */
+	public PlasmaEndpoint(ChangeLogStatusReader statusReader, @Nullable CompactionJob compactionJob) {
+		this.statusReader = statusReader;
+		this.compactionJob = compactionJob;
+	}
+
+	@ReadOperation
+	public PlasmaDescriptor plasma() {
+		ChangeLogStatus status = this.statusReader.read();
+		CompactionResult last = (this.compactionJob != null) ? this.compactionJob.compactor().lastResult().orElse(null)
+				: null;
+		Duration age = status.compactionAge();
+		CompactionDescriptor compaction = new CompactionDescriptor(this.compactionJob != null,
+				(this.compactionJob != null) ? this.compactionJob.retention().toString() : null, status.compactedTo(),
+				status.compactedEntries(),
+				(status.compactedAt() > 0) ? Instant.ofEpochMilli(status.compactedAt()).toString() : null,
+				(age != null) ? age.toSeconds() : null, (last != null) ? ResultDescriptor.of(last) : null);
+		return new PlasmaDescriptor(status.head(), status.floor(), status.entries(), status.pending(),
+				status.oldestPendingAge().toMillis(), compaction);
+	}
+
+	@WriteOperation
+	public RunDescriptor compact(@Nullable Long safeUpToVersion) {
+		if (this.compactionJob == null) {
+			return new RunDescriptor("disabled", "compaction is disabled (plasma.compaction.enabled=false)", null);
+		}
+		return this.compactionJob.run(safeUpToVersion)
+			.map((result) -> new RunDescriptor("compacted", null, ResultDescriptor.of(result)))
+			.orElseGet(() -> new RunDescriptor("skipped", "another instance holds the compaction lease", null));
+	}
+
+	/**
+	 * What the endpoint reads.
+	 * @param head the highest sequenced version
+	 * @param floor the compaction floor
+	 * @param entries entries in the change log
+	 * @param pending entries waiting for the sequencer
+	 * @param oldestPendingAgeMillis how long the oldest pending entry has waited
+	 * @param compaction compaction state
+	 */
+	public record PlasmaDescriptor(long head, long floor, long entries, long pending, long oldestPendingAgeMillis,
+			CompactionDescriptor compaction) {
+	}
+
+	/**
+	 * Compaction state.
+	 * @param enabled whether compaction is enabled on this instance
+	 * @param retention the retention window of scheduled runs
+	 * @param compactedTo the version the last complete pass went up to
+	 * @param compactedEntries entries removed so far
+	 * @param lastCompletedAt when the last complete pass finished, on any instance
+	 * @param ageSeconds seconds since then
+	 * @param lastResult the last pass of this instance
+	 */
+	public record CompactionDescriptor(boolean enabled, @Nullable String retention, long compactedTo,
+			long compactedEntries, @Nullable String lastCompletedAt, @Nullable Long ageSeconds,
+			@Nullable ResultDescriptor lastResult) {
+	}
+
+	/**
+	 * What one pass did.
+	 * @param upToVersion the version compacted up to
+	 * @param examined entries examined
+	 * @param removed entries removed
+	 * @param floor the floor afterwards
+	 * @param batches transactions taken
+	 * @param durationMillis how long it took
+	 * @param finishedAt when it finished
+	 */
+	public record ResultDescriptor(long upToVersion, long examined, long removed, long floor, int batches,
+			long durationMillis, String finishedAt) {
+
+		static ResultDescriptor of(CompactionResult result) {
+			return new ResultDescriptor(result.upToVersion(), result.examined(), result.removed(), result.floor(),
+					result.batches(), result.duration().toMillis(), result.finishedAt().toString());
+		}
+
+	}
+
+	/**
+	 * The answer to a write: {@code compacted} with the result, {@code skipped} or {@code disabled} with
+	 * the reason.
+	 * @param status what happened
+	 * @param reason why nothing was done, if so
+	 * @param result what the pass did, if it ran
+	 */
+	public record RunDescriptor(String status, @Nullable String reason, @Nullable ResultDescriptor result) {
+	}
+
+}

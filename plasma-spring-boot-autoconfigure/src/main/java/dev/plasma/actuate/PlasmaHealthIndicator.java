@@ -1,0 +1,58 @@
+package dev.plasma.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.plasma.changelog.ChangeLogStatus;
+import dev.plasma.changelog.ChangeLogStatusReader;
+
+/**
+ * Health of Plasma's change log: {@code DOWN} when the sequencer is stuck, that is when a committed entry
+ * has waited longer than {@code sequencerStuckAfter} for its version (no client can pull it until it has
+ * one), {@code UP} otherwise. Details: head, floor, entries, pending entries and the oldest one's age,
+ * and when compaction last completed and how long ago.
+ */
+public class PlasmaHealthIndicator extends AbstractHealthIndicator {
+
+	private final ChangeLogStatusReader statusReader;
+
+	private final Duration sequencerStuckAfter;
+
+	/**
+	 * Creates the indicator.
+	 * @param statusReader reads the change log's status
+	 * @param sequencerStuckAfter how long an entry may wait for the sequencer before the state is DOWN
+	 */
+	public PlasmaHealthIndicator(ChangeLogStatusReader statusReader, Duration sequencerStuckAfter) {
+		super("Plasma health check failed");
+		this.statusReader = statusReader;
+		this.sequencerStuckAfter = sequencerStuckAfter;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		ChangeLogStatus status = this.statusReader.read();
+		Duration waiting = status.oldestPendingAge();
+		if (status.pending() > 0 && waiting.compareTo(this.sequencerStuckAfter) > 0) {
+			builder.down()
+				.withDetail("reason", "sequencer stuck: the oldest pending entry has waited " + waiting
+						+ " for a version (threshold " + this.sequencerStuckAfter + ")");
+		}
+		else {
+			builder.up();
+		}
+		Duration compactionAge = status.compactionAge();
+		builder.withDetail("head", status.head())
+			.withDetail("floor", status.floor())
+			.withDetail("entries", status.entries())
+			.withDetail("pending", status.pending())
+			.withDetail("oldestPendingAge", waiting.toString())
+			.withDetail("lastCompaction",
+					(status.compactedAt() > 0) ? Instant.ofEpochMilli(status.compactedAt()).toString() : "never")
+			.withDetail("compactionAge", (compactionAge != null) ? compactionAge.toString() : "never");
+	}
+
+}

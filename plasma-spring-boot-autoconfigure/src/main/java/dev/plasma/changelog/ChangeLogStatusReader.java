@@ -1,0 +1,108 @@
+package dev.plasma.changelog;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+
+import javax.sql.DataSource;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+
+import dev.plasma.dialect.DatabaseClock;
+import dev.plasma.dialect.PlasmaDialect;
+
+/**
+ * Reads {@link ChangeLogStatus} with three cheap queries: the sequencer's state row, the oldest pending
+ * entry (by primary key) and the number of pending entries (a table the sequencer keeps near empty). The
+ * number of change-log entries is never counted: it is {@code head - compacted_entries}, both kept on the
+ * sequencer's row (every sequenced version adds one entry, only compaction removes entries). For scrapes,
+ * {@link #cached()} reads at most once per {@code maxAge}.
+ */
+public class ChangeLogStatusReader {
+
+	private final DataSource dataSource;
+
+	private final DatabaseClock clock;
+
+	private final Duration maxAge;
+
+	private volatile ChangeLogStatus cached;
+
+	/**
+	 * Creates a reader.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 * @param maxAge how old a {@link #cached()} status may be
+	 */
+	public ChangeLogStatusReader(DataSource dataSource, PlasmaDialect dialect, Duration maxAge) {
+		this.dataSource = dataSource;
+		this.clock = DatabaseClock.of(dialect);
+		this.maxAge = maxAge;
+	}
+
+	/**
+	 * Reads the status now.
+	 * @return the status
+	 */
+	public ChangeLogStatus read() {
+		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			long now = this.clock.nowMillis(connection);
+			long[] state;
+			try (ResultSet rs = statement.executeQuery(
+					"SELECT head, compaction_floor, compacted_to, compacted_entries, compacted_at FROM _plasma_sequencer WHERE id = 1")) {
+				if (!rs.next()) {
+					throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
+				}
+				state = new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5) };
+			}
+			Long oldestPending;
+			try (ResultSet rs = statement
+				.executeQuery("SELECT created_at FROM _plasma_pending_changes ORDER BY id LIMIT 1")) {
+				oldestPending = rs.next() ? rs.getLong(1) : null;
+			}
+			long pending = 0;
+			if (oldestPending != null) {
+				try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM _plasma_pending_changes")) {
+					rs.next();
+					pending = rs.getLong(1);
+				}
+			}
+			ChangeLogStatus status = new ChangeLogStatus(state[0], state[1], Math.max(0, state[0] - state[3]), pending,
+					oldestPending, state[2], state[3], state[4], now, Instant.now());
+			this.cached = status;
+			return status;
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Plasma: reading the change-log status failed", ex);
+		}
+	}
+
+	/**
+	 * Returns the last status read if it is younger than {@code maxAge}, otherwise reads it now.
+	 * @return the status
+	 */
+	public ChangeLogStatus cached() {
+		ChangeLogStatus status = this.cached;
+		if (status != null && status.readAt().plus(this.maxAge).isAfter(Instant.now())) {
+			return status;
+		}
+		synchronized (this) {
+			status = this.cached;
+			if (status != null && status.readAt().plus(this.maxAge).isAfter(Instant.now())) {
+				return status;
+			}
+			return read();
+		}
+	}
+
+	/**
+	 * Makes the next {@link #cached()} read the status again (after a compaction, for example).
+	 */
+	public void invalidate() {
+		this.cached = null;
+	}
+
+}
