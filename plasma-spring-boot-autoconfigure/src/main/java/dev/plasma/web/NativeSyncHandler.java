@@ -6,7 +6,6 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.BadSyncRequestException;
@@ -31,25 +30,8 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 		super(jsonMapper, maxBodySize, pushProcessor, pullProcessor, acceptedSchemaVersions);
 	}
 
-	/**
-	 * Handles a push.
-	 * @param request the request
-	 * @return the response
-	 */
-	public ServerResponse push(ServerRequest request) {
-		return handle(request, this::push);
-	}
-
-	/**
-	 * Handles a pull.
-	 * @param request the request
-	 * @return the response
-	 */
-	public ServerResponse pull(ServerRequest request) {
-		return handle(request, this::pull);
-	}
-
-	private ServerResponse push(JsonNode body) {
+	@Override
+	ServerResponse push(JsonNode body) {
 		SyncRequests.Push push = this.requests.push(body);
 		if (push.pushVersion() != 1) {
 			throw new BadSyncRequestException("unsupported pushVersion " + push.pushVersion() + "; this server speaks 1");
@@ -70,7 +52,8 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 		}));
 	}
 
-	private ServerResponse pull(JsonNode body) {
+	@Override
+	ServerResponse pull(JsonNode body) {
 		SyncRequests.Pull pull = this.requests.pull(body);
 		if (pull.pullVersion() != 1) {
 			throw new BadSyncRequestException("unsupported pullVersion " + pull.pullVersion() + "; this server speaks 1");

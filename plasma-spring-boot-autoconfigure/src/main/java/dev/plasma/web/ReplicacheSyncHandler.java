@@ -5,7 +5,6 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.BadSyncRequestException;
@@ -34,25 +33,8 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		super(jsonMapper, maxBodySize, pushProcessor, pullProcessor, acceptedSchemaVersions);
 	}
 
-	/**
-	 * Handles a push.
-	 * @param request the request
-	 * @return the response
-	 */
-	public ServerResponse push(ServerRequest request) {
-		return handle(request, this::push);
-	}
-
-	/**
-	 * Handles a pull.
-	 * @param request the request
-	 * @return the response
-	 */
-	public ServerResponse pull(ServerRequest request) {
-		return handle(request, this::pull);
-	}
-
-	private ServerResponse push(JsonNode body) {
+	@Override
+	ServerResponse push(JsonNode body) {
 		SyncRequests.Push push = this.requests.push(body);
 		if (push.pushVersion() != 1) {
 			return versionNotSupported("push");
@@ -65,7 +47,8 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		}));
 	}
 
-	private ServerResponse pull(JsonNode body) {
+	@Override
+	ServerResponse pull(JsonNode body) {
 		SyncRequests.Pull pull = this.requests.pull(body);
 		if (pull.pullVersion() != 1) {
 			return versionNotSupported("pull");

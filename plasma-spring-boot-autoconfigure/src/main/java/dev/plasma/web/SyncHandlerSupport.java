@@ -25,7 +25,7 @@ import dev.plasma.sync.PushProcessor;
  * answers: 400 for bad input, 413 for oversized bodies, 503 for infrastructure failures (the client
  * retries).
  */
-abstract class SyncHandlerSupport {
+public abstract class SyncHandlerSupport {
 
 	private static final Log logger = LogFactory.getLog(SyncHandlerSupport.class);
 
@@ -48,18 +48,33 @@ abstract class SyncHandlerSupport {
 		this.acceptedSchemaVersions = Set.copyOf(acceptedSchemaVersions);
 	}
 
-	@FunctionalInterface
-	interface Action {
-
-		ServerResponse handle(JsonNode body);
-
+	/**
+	 * Handles a push request.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse push(ServerRequest request) {
+		return handle(request, this::push);
 	}
 
-	ServerResponse handle(ServerRequest request, Action action) {
+	/**
+	 * Handles a pull request.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse pull(ServerRequest request) {
+		return handle(request, this::pull);
+	}
+
+	abstract ServerResponse push(JsonNode body);
+
+	abstract ServerResponse pull(JsonNode body);
+
+	private ServerResponse handle(ServerRequest request, java.util.function.Function<JsonNode, ServerResponse> action) {
 		try {
 			HttpServletRequest servletRequest = request.servletRequest();
 			JsonNode body = this.requests.readBody(servletRequest.getInputStream(), servletRequest.getContentLengthLong());
-			return action.handle(body);
+			return action.apply(body);
 		}
 		catch (PayloadTooLargeException ex) {
 			return json(HttpStatus.CONTENT_TOO_LARGE, this.responses.error("PayloadTooLarge", ex.getMessage()));
