@@ -49,11 +49,12 @@ import dev.plasma.ledger.MutationLedger;
  * <ol>
  * <li>Raise the floor to {@code S} ({@code compaction_floor = max(compaction_floor, S)}) and commit.</li>
  * <li>Walk the entries in {@code (start, S]} in version order, {@code batchSize} entries at a time, one
- * short {@code READ COMMITTED} transaction per batch {@code (lo, hi]}: delete by primary key every entry
- * of the batch that is a {@code del} or has a later entry of its row at or below {@code S} (one index
- * probe on {@code (table_name, row_id, row_version)}), plus the entries at or below {@code start} of
- * rows that appear in the batch (what earlier passes kept of them is now superseded), and add the
- * number deleted to {@code compacted_entries} in the same transaction.</li>
+ * short {@code READ COMMITTED} transaction per batch {@code (lo, hi]}: one {@code DELETE} over the
+ * batch's primary-key range removes every entry that is a {@code del} or has a later entry of its row at
+ * or below {@code S} (one index probe on {@code (table_name, row_id, row_version)} per entry); then the
+ * entries at or below {@code start} of rows that appear in the batch (what earlier passes kept of them
+ * is now superseded) are looked up per row and deleted by primary key; the number deleted is added to
+ * {@code compacted_entries} in the same transaction.</li>
  * <li>Record {@code compacted_to = S} and {@code compacted_at} (database time).</li>
  * </ol>
  * Only the last statement of a batch touches the sequencer's row, so the sequencer waits for a
@@ -82,12 +83,18 @@ public class ChangeLogCompactor {
 	private static final String RAISE_FLOOR_SQL = """
 			UPDATE _plasma_sequencer SET compaction_floor = ? WHERE id = 1 AND compaction_floor < ?""";
 
-	private static final String SELECT_SUPERSEDED_SQL = """
-			SELECT c.row_version FROM _plasma_changes c
-			WHERE c.row_version > ? AND c.row_version <= ?
-			  AND ((c.op = 'del' AND c.table_name <> ?)
-			    OR EXISTS (SELECT 1 FROM _plasma_changes d WHERE d.table_name = c.table_name AND d.row_id = c.row_id
-			      AND d.row_version > c.row_version AND d.row_version <= ?))""";
+	/**
+	 * Deletes the entries of a batch that are a {@code del} (never a ledger marker) or have a later entry of
+	 * their row at or below the bound: a primary-key range scan with one index probe per entry. The probe
+	 * reads the statement's snapshot, so entries this statement deletes still count as later entries.
+	 */
+	private static final String DELETE_SUPERSEDED_SQL = """
+			DELETE FROM _plasma_changes
+			WHERE row_version > ? AND row_version <= ?
+			  AND ((op = 'del' AND table_name <> ?)
+			    OR EXISTS (SELECT 1 FROM _plasma_changes later
+			      WHERE later.table_name = _plasma_changes.table_name AND later.row_id = _plasma_changes.row_id
+			        AND later.row_version > _plasma_changes.row_version AND later.row_version <= ?))""";
 
 	private static final String COUNT_REMOVED_SQL = """
 			UPDATE _plasma_sequencer SET compacted_entries = compacted_entries + ? WHERE id = 1""";
@@ -106,6 +113,8 @@ public class ChangeLogCompactor {
 	private final SQLExceptionTranslator translator;
 
 	private final String selectBatchSql;
+
+	private final String selectBatchWithKeysSql;
 
 	private volatile CompactionResult lastResult;
 
@@ -126,8 +135,10 @@ public class ChangeLogCompactor {
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
-		this.selectBatchSql = "SELECT row_version, table_name, row_id FROM _plasma_changes"
-				+ " WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + batchSize;
+		String range = " FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT "
+				+ batchSize;
+		this.selectBatchSql = "SELECT row_version" + range;
+		this.selectBatchWithKeysSql = "SELECT row_version, table_name, row_id" + range;
 	}
 
 	/**
@@ -253,7 +264,8 @@ public class ChangeLogCompactor {
 			List<String[]> keys = new ArrayList<>();
 			long hi = lo;
 			int examined = 0;
-			try (PreparedStatement select = connection.prepareStatement(this.selectBatchSql)) {
+			try (PreparedStatement select = connection
+				.prepareStatement((start > 0) ? this.selectBatchWithKeysSql : this.selectBatchSql)) {
 				select.setLong(1, lo);
 				select.setLong(2, upTo);
 				try (ResultSet rs = select.executeQuery()) {
@@ -269,22 +281,19 @@ public class ChangeLogCompactor {
 			if (examined == 0) {
 				return new Batch(0, 0, hi);
 			}
-			Set<Long> doomed = new LinkedHashSet<>();
-			try (PreparedStatement select = connection.prepareStatement(SELECT_SUPERSEDED_SQL)) {
-				select.setLong(1, lo);
-				select.setLong(2, hi);
-				select.setString(3, MutationLedger.MARKER_TABLE);
-				select.setLong(4, upTo);
-				try (ResultSet rs = select.executeQuery()) {
-					while (rs.next()) {
-						doomed.add(rs.getLong(1));
-					}
-				}
+			int removed;
+			try (PreparedStatement delete = connection.prepareStatement(DELETE_SUPERSEDED_SQL)) {
+				delete.setLong(1, lo);
+				delete.setLong(2, hi);
+				delete.setString(3, MutationLedger.MARKER_TABLE);
+				delete.setLong(4, upTo);
+				removed = delete.executeUpdate();
 			}
 			if (start > 0) {
-				collectKeptBefore(connection, keys, start, doomed);
+				Set<Long> kept = new LinkedHashSet<>();
+				collectKeptBefore(connection, keys, start, kept);
+				removed += delete(connection, kept);
 			}
-			int removed = delete(connection, doomed);
 			if (removed > 0) {
 				try (PreparedStatement update = connection.prepareStatement(COUNT_REMOVED_SQL)) {
 					update.setLong(1, removed);
