@@ -127,7 +127,9 @@ public class CaptureInstaller {
 				delete.setString(1, stale.name());
 				delete.executeUpdate();
 			}
-			logger.info("Plasma: table '" + stale.name() + "' is no longer declared; capture triggers removed");
+			logger.warn("Plasma: table '" + stale.name() + "' is no longer declared under plasma.tables; its capture "
+					+ "triggers were removed. If it is still meant to sync, note that Spring Boot's YAML loader drops an "
+					+ "empty map such as '" + stale.name() + ": {}'; declare '" + stale.name() + ":' (empty) instead.");
 		}
 	}
 
