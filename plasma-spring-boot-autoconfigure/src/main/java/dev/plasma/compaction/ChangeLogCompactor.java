@@ -25,6 +25,7 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.dialect.PostgresDialect;
 import dev.plasma.ledger.MutationLedger;
 
 /**
@@ -96,6 +97,9 @@ public class ChangeLogCompactor {
 			      WHERE later.table_name = _plasma_changes.table_name AND later.row_id = _plasma_changes.row_id
 			        AND later.row_version > _plasma_changes.row_version AND later.row_version <= ?))""";
 
+	private static final String SELECT_KEPT_ANY_SQL = """
+			SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id = ANY(?) AND row_version <= ?""";
+
 	private static final String COUNT_REMOVED_SQL = """
 			UPDATE _plasma_sequencer SET compacted_entries = compacted_entries + ? WHERE id = 1""";
 
@@ -111,6 +115,8 @@ public class ChangeLogCompactor {
 	private final List<CompactionListener> listeners;
 
 	private final SQLExceptionTranslator translator;
+
+	private final boolean arrays;
 
 	private final String selectBatchSql;
 
@@ -132,6 +138,7 @@ public class ChangeLogCompactor {
 		}
 		this.dataSource = dataSource;
 		this.clock = DatabaseClock.of(dialect);
+		this.arrays = dialect instanceof PostgresDialect;
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
@@ -306,7 +313,8 @@ public class ChangeLogCompactor {
 
 	/**
 	 * Adds the entries at or below {@code start} of the given rows: what earlier passes kept of a row that
-	 * has a newer entry now. Looked up per table with {@code row_id IN (...)} lists, one index probe per row.
+	 * has a newer entry now. Looked up per table with one index probe per row: on PostgreSQL with
+	 * {@code row_id = ANY(?)} and an array (planned once), elsewhere with {@code row_id IN (...)} lists.
 	 */
 	private void collectKeptBefore(Connection connection, List<String[]> keys, long start, Set<Long> doomed)
 			throws SQLException {
@@ -316,6 +324,15 @@ public class ChangeLogCompactor {
 		}
 		for (Map.Entry<String, Set<String>> table : rowsByTable.entrySet()) {
 			List<String> rowIds = new ArrayList<>(table.getValue());
+			if (this.arrays) {
+				try (PreparedStatement select = connection.prepareStatement(SELECT_KEPT_ANY_SQL)) {
+					select.setString(1, table.getKey());
+					select.setArray(2, connection.createArrayOf("text", rowIds.toArray()));
+					select.setLong(3, start);
+					collect(select, doomed);
+				}
+				continue;
+			}
 			for (int from = 0; from < rowIds.size(); from += DELETE_CHUNK) {
 				List<String> chunk = rowIds.subList(from, Math.min(rowIds.size(), from + DELETE_CHUNK));
 				String sql = "SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id IN ("
@@ -327,12 +344,16 @@ public class ChangeLogCompactor {
 						select.setString(index++, rowId);
 					}
 					select.setLong(index, start);
-					try (ResultSet rs = select.executeQuery()) {
-						while (rs.next()) {
-							doomed.add(rs.getLong(1));
-						}
-					}
+					collect(select, doomed);
 				}
+			}
+		}
+	}
+
+	private static void collect(PreparedStatement select, Set<Long> versions) throws SQLException {
+		try (ResultSet rs = select.executeQuery()) {
+			while (rs.next()) {
+				versions.add(rs.getLong(1));
 			}
 		}
 	}
