@@ -111,7 +111,7 @@ public class CompactionJob {
 	}
 
 	private String describe(Long requested, CompactionResult result) {
-		String bound = (requested != null) ? "requested" : "entries older than " + this.retention;
+		String bound = (requested != null) ? "requested" : "entries older than " + format(this.retention);
 		if (result.batches() == 0) {
 			return "Plasma: compaction found nothing to compact up to version " + result.upToVersion() + " (" + bound
 					+ "), floor " + result.floor();
@@ -119,6 +119,18 @@ public class CompactionJob {
 		return "Plasma: compacted the change log up to version " + result.upToVersion() + " (" + bound + "): examined "
 				+ result.examined() + ", removed " + result.removed() + " in " + result.batches() + " batches, floor "
 				+ result.floor() + ", " + result.duration().toMillis() + " ms";
+	}
+
+	private static String format(Duration duration) {
+		long millis = duration.toMillis();
+		long[] units = { 86_400_000, 3_600_000, 60_000, 1000 };
+		String[] names = { "d", "h", "m", "s" };
+		for (int i = 0; i < units.length; i++) {
+			if (millis > 0 && millis % units[i] == 0) {
+				return (millis / units[i]) + names[i];
+			}
+		}
+		return millis + "ms";
 	}
 
 	/**
