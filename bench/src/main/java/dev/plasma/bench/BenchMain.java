@@ -1,7 +1,10 @@
 package dev.plasma.bench;
 
+import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import dev.plasma.bench.compaction.CompactionBenchmark;
 
 /**
  * Entry point of the benchmark jar: {@code java -jar plasma-bench.jar capture --db postgresql}.
@@ -17,6 +20,9 @@ public final class BenchMain {
 	}
 
 	public static void main(String[] args) {
+		if (args.length > 0 && args[0].equals(CompactionBenchmark.COMMAND)) {
+			System.exit(CompactionBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
 		BenchOptions options;
 		try {
 			options = BenchOptions.parse(args);
