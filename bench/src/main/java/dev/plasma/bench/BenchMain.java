@@ -5,6 +5,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.plasma.bench.compaction.CompactionBenchmark;
+import dev.plasma.bench.sync.SyncLoadBenchmark;
 
 /**
  * Entry point of the benchmark jar: {@code java -jar plasma-bench.jar capture --db postgresql}.
@@ -20,6 +21,9 @@ public final class BenchMain {
 	}
 
 	public static void main(String[] args) {
+		if (args.length > 0 && args[0].equals(SyncLoadBenchmark.COMMAND)) {
+			System.exit(SyncLoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
 		if (args.length > 0 && args[0].equals(CompactionBenchmark.COMMAND)) {
 			System.exit(CompactionBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
 		}

@@ -1,0 +1,168 @@
+package dev.plasma.bench.sync;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One simulated sync client: its own client group ({@code clientGroupID}), one client ID in it, its own
+ * HTTP connection, mutation IDs 1, 2, 3, ... across the whole run, and the pull cookie it last received.
+ * Not thread-safe: each simulated client is driven by one thread.
+ */
+final class SimulatedClient {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient http;
+
+	private final URI plainUri;
+
+	private final URI pushUri;
+
+	private final URI pullUri;
+
+	private final String groupId;
+
+	private final String clientId;
+
+	private final String todoPrefix;
+
+	private long lastMutationId;
+
+	private long plainInserts;
+
+	private String cookie;
+
+	private int lastPatchSize;
+
+	private int lastBodyBytes;
+
+	SimulatedClient(URI baseUrl, String runId, int index) {
+		this.http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(TIMEOUT)
+			.build();
+		this.plainUri = baseUrl.resolve("/plain/todos");
+		this.pushUri = baseUrl.resolve("/plasma/push");
+		this.pullUri = baseUrl.resolve("/plasma/pull");
+		this.groupId = "bench-" + runId + "-g" + index;
+		this.clientId = "c" + index;
+		this.todoPrefix = runId + "-" + index + "-";
+	}
+
+	/**
+	 * Inserts a todo through the plain baseline endpoint.
+	 * @return the request latency in nanoseconds
+	 */
+	long plainInsert() throws IOException, InterruptedException {
+		String id = "plain-" + this.todoPrefix + (++this.plainInserts);
+		String body = "{\"id\":\"" + id + "\",\"text\":\"Benchmark todo " + id + "\"}";
+		long started = System.nanoTime();
+		HttpResponse<String> response = send(this.plainUri, body);
+		long latency = System.nanoTime() - started;
+		if (response.statusCode() != 201) {
+			throw new IllegalStateException("POST /plain/todos answered " + response.statusCode() + ": " + response.body());
+		}
+		return latency;
+	}
+
+	/**
+	 * Pushes one {@code createTodo} mutation, the client's next mutation ID, and checks it was applied.
+	 * @return the request latency in nanoseconds
+	 */
+	long pushCreate() throws IOException, InterruptedException {
+		long id = this.lastMutationId + 1;
+		String todo = pushedTodoId(id);
+		String body = "{\"pushVersion\":1,\"clientGroupID\":\"" + this.groupId
+				+ "\",\"profileID\":\"bench\",\"schemaVersion\":\"1\",\"mutations\":[{\"clientID\":\"" + this.clientId
+				+ "\",\"id\":" + id + ",\"name\":\"createTodo\",\"args\":{\"id\":\"" + todo
+				+ "\",\"text\":\"Benchmark todo " + todo + "\"},\"timestamp\":" + id + ".0}]}";
+		long started = System.nanoTime();
+		HttpResponse<String> response = send(this.pushUri, body);
+		long latency = System.nanoTime() - started;
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("push answered " + response.statusCode() + ": " + response.body());
+		}
+		String outcome = JSON.readTree(response.body()).path("results").path(0).path("outcome").asString("");
+		if (!"applied".equals(outcome)) {
+			throw new IllegalStateException("mutation " + this.clientId + "/" + id + " was not applied: " + response.body());
+		}
+		this.lastMutationId = id;
+		return latency;
+	}
+
+	/**
+	 * Pulls with the client's current cookie ({@code null} before the first pull) and keeps the new one.
+	 * After a push, checks read-your-writes: the client's last mutation is confirmed and, on an
+	 * incremental pull, its todo is in the patch.
+	 * @return the request latency in nanoseconds
+	 */
+	long pull() throws IOException, InterruptedException {
+		String body = "{\"pullVersion\":1,\"clientGroupID\":\"" + this.groupId
+				+ "\",\"profileID\":\"bench\",\"schemaVersion\":\"1\",\"cookie\":"
+				+ ((this.cookie == null) ? "null" : "\"" + this.cookie + "\"") + "}";
+		boolean incremental = this.cookie != null;
+		long started = System.nanoTime();
+		HttpResponse<String> response = send(this.pullUri, body);
+		long latency = System.nanoTime() - started;
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("pull answered " + response.statusCode() + ": " + response.body());
+		}
+		JsonNode answer = JSON.readTree(response.body());
+		if (answer.path("hasMore").asBoolean(false)) {
+			throw new IllegalStateException("pull answered hasMore=true; raise plasma.pull.max-changes for the benchmark");
+		}
+		long confirmed = answer.path("lastMutationIDs").path(this.clientId).asLong(0);
+		if (confirmed != this.lastMutationId) {
+			throw new IllegalStateException("pull confirmed mutation " + confirmed + " of " + this.clientId
+					+ " after mutation " + this.lastMutationId + " was applied");
+		}
+		JsonNode patch = answer.path("patch");
+		if (incremental && this.lastMutationId > 0
+				&& !response.body().contains("\"key\":\"todos/" + pushedTodoId(this.lastMutationId) + "\"")) {
+			throw new IllegalStateException("incremental pull of " + this.clientId + " misses its own todo "
+					+ pushedTodoId(this.lastMutationId));
+		}
+		this.cookie = answer.path("cookie").asString();
+		this.lastPatchSize = patch.size();
+		this.lastBodyBytes = response.body().length();
+		return latency;
+	}
+
+	int lastPatchSize() {
+		return this.lastPatchSize;
+	}
+
+	int lastBodyBytes() {
+		return this.lastBodyBytes;
+	}
+
+	long mutations() {
+		return this.lastMutationId;
+	}
+
+	long plainInserts() {
+		return this.plainInserts;
+	}
+
+	private String pushedTodoId(long mutationId) {
+		return "push-" + this.todoPrefix + mutationId;
+	}
+
+	private HttpResponse<String> send(URI uri, String body) throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(uri)
+			.timeout(TIMEOUT)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
