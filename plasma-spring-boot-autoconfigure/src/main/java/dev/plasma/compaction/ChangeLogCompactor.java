@@ -8,13 +8,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -49,26 +49,33 @@ import dev.plasma.ledger.MutationLedger;
  * <b>The pass</b>, from {@code start} (the end of the last complete pass, {@code compacted_to}) to {@code S}:
  * <ol>
  * <li>Raise the floor to {@code S} ({@code compaction_floor = max(compaction_floor, S)}) and commit.</li>
- * <li>Walk the entries in {@code (start, S]} in version order, {@code batchSize} entries at a time, one
- * short {@code READ COMMITTED} transaction per batch {@code (lo, hi]}: one {@code DELETE} over the
- * batch's primary-key range removes every entry that is a {@code del} or has a later entry of its row at
- * or below {@code S} (one index probe on {@code (table_name, row_id, row_version)} per entry); then the
- * entries at or below {@code start} of rows that appear in the batch (what earlier passes kept of them
- * is now superseded) are looked up per row and deleted by primary key; the number deleted is added to
- * {@code compacted_entries} in the same transaction.</li>
+ * <li>Cut {@code (start, S]} into segments of {@code 100 * batchSize} versions and, segment by segment in
+ * version order:
+ * <ol type="a">
+ * <li>find the entries the segment keeps, with one read-only query: the last entry of each row within
+ * the segment (a {@code LEAD} window) if it is a put and no later entry of its row lies at or below
+ * {@code S} (one index probe per row on {@code (table_name, row_id, row_version)}). Every other entry of
+ * the segment is a {@code del} or superseded;</li>
+ * <li>when {@code start > 0}, look up what earlier passes kept of the segment's rows (their entries at
+ * or below {@code start}, one index probe per row): all superseded now;</li>
+ * <li>delete, by primary key, those older entries and then the segment's entries that are not kept,
+ * walking the segment {@code batchSize} entries at a time in version order; each batch is one short
+ * {@code READ COMMITTED} transaction that also adds its count to {@code compacted_entries}.</li>
+ * </ol></li>
  * <li>Record {@code compacted_to = S} and {@code compacted_at} (database time).</li>
  * </ol>
- * Only the last statement of a batch touches the sequencer's row, so the sequencer waits for a
- * compaction batch at most for that statement's commit; writers and pulls never wait for compaction.
+ * The read-only queries take no locks; a batch locks only the entries it deletes (which nobody else
+ * writes) and, in its last statement, the sequencer's row until it commits. Writers and pulls never wait
+ * for compaction, the sequencer at most for one batch's commit.
  * <p>
  * <b>Interruption at any point is safe</b>, and running again finishes the work:
  * <ul>
  * <li>before step 1 commits: nothing changed;</li>
  * <li>after step 1, before or between batches: the floor is already at {@code S}, so the entries deleted
  * so far (all at or below {@code S}) are invisible to every pull; a failed batch rolls back as a whole,
- * its count with it. Because batches go in version order, an entry is never deleted before the entries
- * it supersedes, so the rule "a {@code del}, or superseded at or below {@code S}" stays true for every
- * entry a rerun looks at again;</li>
+ * its count with it. Deletions go in version order, older entries of a row first, so an entry is never
+ * deleted before the entries it supersedes, and the rule "a {@code del}, or superseded at or below
+ * {@code S}" stays true for every entry a rerun looks at again;</li>
  * <li>before step 3: {@code compacted_to} still names the previous pass, so the next pass walks the same
  * range again; deleting what is gone already deletes nothing.</li>
  * </ul>
@@ -77,7 +84,12 @@ import dev.plasma.ledger.MutationLedger;
  */
 public class ChangeLogCompactor {
 
-	private static final int DELETE_CHUNK = 500;
+	/**
+	 * Batches per segment: the entries a segment keeps are found with one query.
+	 */
+	private static final int BATCHES_PER_SEGMENT = 100;
+
+	private static final int IN_LIST_CHUNK = 500;
 
 	private static final String READ_STATE_SQL = "SELECT head, compaction_floor, compacted_to FROM _plasma_sequencer WHERE id = 1";
 
@@ -85,20 +97,26 @@ public class ChangeLogCompactor {
 			UPDATE _plasma_sequencer SET compaction_floor = ? WHERE id = 1 AND compaction_floor < ?""";
 
 	/**
-	 * Deletes the entries of a batch that are a {@code del} (never a ledger marker) or have a later entry of
-	 * their row at or below the bound: a primary-key range scan with one index probe per entry. The probe
-	 * reads the statement's snapshot, so entries this statement deletes still count as later entries.
+	 * The last entry of each row within a segment, and whether the segment keeps it: a put (or a ledger
+	 * marker) with no later entry of its row up to the bound. Parameters: marker table, segment end,
+	 * bound, segment start, segment end.
 	 */
-	private static final String DELETE_SUPERSEDED_SQL = """
-			DELETE FROM _plasma_changes
-			WHERE row_version > ? AND row_version <= ?
-			  AND ((op = 'del' AND table_name <> ?)
-			    OR EXISTS (SELECT 1 FROM _plasma_changes later
-			      WHERE later.table_name = _plasma_changes.table_name AND later.row_id = _plasma_changes.row_id
-			        AND later.row_version > _plasma_changes.row_version AND later.row_version <= ?))""";
+	private static final String SELECT_LAST_SQL = """
+			SELECT row_version, table_name, row_id,
+			  CASE WHEN op = 'del' AND table_name <> ? THEN 0
+			    WHEN EXISTS (SELECT 1 FROM _plasma_changes later
+			      WHERE later.table_name = last_entries.table_name AND later.row_id = last_entries.row_id
+			        AND later.row_version > ? AND later.row_version <= ?) THEN 0
+			    ELSE 1 END
+			FROM (SELECT row_version, table_name, row_id, op,
+			        LEAD(row_version) OVER (PARTITION BY table_name, row_id ORDER BY row_version) AS next_version
+			      FROM _plasma_changes WHERE row_version > ? AND row_version <= ?) last_entries
+			WHERE next_version IS NULL""";
 
-	private static final String SELECT_KEPT_ANY_SQL = """
+	private static final String SELECT_KEPT_BEFORE_ANY_SQL = """
 			SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id = ANY(?) AND row_version <= ?""";
+
+	private static final String DELETE_ANY_SQL = "DELETE FROM _plasma_changes WHERE row_version = ANY(?)";
 
 	private static final String COUNT_REMOVED_SQL = """
 			UPDATE _plasma_sequencer SET compacted_entries = compacted_entries + ? WHERE id = 1""";
@@ -120,15 +138,13 @@ public class ChangeLogCompactor {
 
 	private final String selectBatchSql;
 
-	private final String selectBatchWithKeysSql;
-
 	private volatile CompactionResult lastResult;
 
 	/**
 	 * Creates a compactor.
 	 * @param dataSource the data source holding Plasma's tables
 	 * @param dialect the database's dialect
-	 * @param batchSize the most entries examined in one transaction
+	 * @param batchSize the most entries examined or deleted in one transaction
 	 * @param listeners told about every pass
 	 */
 	public ChangeLogCompactor(DataSource dataSource, PlasmaDialect dialect, int batchSize,
@@ -142,10 +158,8 @@ public class ChangeLogCompactor {
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
-		String range = " FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT "
-				+ batchSize;
-		this.selectBatchSql = "SELECT row_version" + range;
-		this.selectBatchWithKeysSql = "SELECT row_version, table_name, row_id" + range;
+		this.selectBatchSql = "SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ?"
+				+ " ORDER BY row_version LIMIT " + batchSize;
 	}
 
 	/**
@@ -196,7 +210,7 @@ public class ChangeLogCompactor {
 	}
 
 	/**
-	 * Returns the most entries examined in one transaction.
+	 * Returns the most entries examined or deleted in one transaction.
 	 * @return the batch size
 	 */
 	public int batchSize() {
@@ -206,43 +220,89 @@ public class ChangeLogCompactor {
 	private CompactionResult compact(long safeUpToVersion, BatchCheck check, long started) {
 		try (Connection connection = this.dataSource.getConnection()) {
 			long[] state = readState(connection);
-			long head = state[0];
 			long floor = state[1];
 			long start = state[2];
-			long upTo = Math.min(safeUpToVersion, head);
+			long upTo = Math.min(safeUpToVersion, state[0]);
 			if (upTo <= start) {
 				return new CompactionResult(Math.max(upTo, 0), 0, 0, floor, 0, Duration.ofNanos(System.nanoTime() - started),
 						Instant.now());
 			}
 			raiseFloor(connection, upTo);
-			floor = Math.max(floor, upTo);
-			long examined = 0;
-			long removed = 0;
-			int batches = 0;
-			long lo = start;
-			while (true) {
-				if (Thread.currentThread().isInterrupted()) {
-					throw new CompactionStoppedException("Plasma: compaction interrupted after " + batches + " batches");
-				}
-				check.beforeBatch();
-				Batch batch = compactBatch(connection, lo, upTo, start);
-				if (batch.examined() == 0) {
-					break;
-				}
-				batches++;
-				examined += batch.examined();
-				removed += batch.removed();
-				lo = batch.hi();
-				if (batch.examined() < this.batchSize) {
-					break;
-				}
+			Progress progress = new Progress(check);
+			long span = Math.min((long) this.batchSize * BATCHES_PER_SEGMENT, Integer.MAX_VALUE - 1);
+			for (long segmentStart = start; segmentStart < upTo; segmentStart += span) {
+				compactSegment(connection, segmentStart, Math.min(upTo, segmentStart + span), upTo, start, progress);
 			}
 			finish(connection, upTo);
-			return new CompactionResult(upTo, examined, removed, floor, batches,
-					Duration.ofNanos(System.nanoTime() - started), Instant.now());
+			return new CompactionResult(upTo, progress.examined, progress.removed, Math.max(floor, upTo),
+					progress.batches, Duration.ofNanos(System.nanoTime() - started), Instant.now());
 		}
 		catch (SQLException ex) {
 			throw translate(ex);
+		}
+	}
+
+	/**
+	 * Compacts the entries in {@code (segmentStart, segmentEnd]}.
+	 */
+	private void compactSegment(Connection connection, long segmentStart, long segmentEnd, long upTo, long start,
+			Progress progress) throws SQLException {
+		progress.beforeQuery();
+		BitSet kept = new BitSet();
+		Map<String, List<String>> rowsByTable = new LinkedHashMap<>();
+		try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_SQL)) {
+			select.setString(1, MutationLedger.MARKER_TABLE);
+			select.setLong(2, segmentEnd);
+			select.setLong(3, upTo);
+			select.setLong(4, segmentStart);
+			select.setLong(5, segmentEnd);
+			try (ResultSet rs = select.executeQuery()) {
+				while (rs.next()) {
+					if (rs.getInt(4) == 1) {
+						kept.set(Math.toIntExact(rs.getLong(1) - segmentStart));
+					}
+					if (start > 0) {
+						rowsByTable.computeIfAbsent(rs.getString(2), (table) -> new ArrayList<>()).add(rs.getString(3));
+					}
+				}
+			}
+		}
+		if (start > 0) {
+			long[] older = keptBefore(connection, rowsByTable, start);
+			for (int from = 0; from < older.length; from += this.batchSize) {
+				int first = from;
+				int end = Math.min(older.length, from + this.batchSize);
+				progress.beforeBatch();
+				progress.removed += inTransaction(connection, () -> deleteCounted(connection, older, first, end));
+				progress.batches++;
+			}
+		}
+		long lo = segmentStart;
+		while (lo < segmentEnd) {
+			progress.beforeBatch();
+			long after = lo;
+			Batch batch = inTransaction(connection, () -> {
+				long[] versions = versionsAfter(connection, after, segmentEnd);
+				long[] doomed = new long[versions.length];
+				int count = 0;
+				for (long version : versions) {
+					if (!kept.get(Math.toIntExact(version - segmentStart))) {
+						doomed[count++] = version;
+					}
+				}
+				int removed = deleteCounted(connection, doomed, 0, count);
+				return new Batch(versions.length, removed, (versions.length > 0) ? versions[versions.length - 1] : after);
+			});
+			if (batch.examined() == 0) {
+				break;
+			}
+			progress.batches++;
+			progress.examined += batch.examined();
+			progress.removed += batch.removed();
+			if (batch.examined() < this.batchSize) {
+				break;
+			}
+			lo = batch.hi();
 		}
 	}
 
@@ -266,75 +326,42 @@ public class ChangeLogCompactor {
 		});
 	}
 
-	private Batch compactBatch(Connection connection, long lo, long upTo, long start) throws SQLException {
-		return inTransaction(connection, () -> {
-			List<String[]> keys = new ArrayList<>();
-			long hi = lo;
-			int examined = 0;
-			try (PreparedStatement select = connection
-				.prepareStatement((start > 0) ? this.selectBatchWithKeysSql : this.selectBatchSql)) {
-				select.setLong(1, lo);
-				select.setLong(2, upTo);
-				try (ResultSet rs = select.executeQuery()) {
-					while (rs.next()) {
-						hi = rs.getLong(1);
-						examined++;
-						if (start > 0) {
-							keys.add(new String[] { rs.getString(2), rs.getString(3) });
-						}
-					}
+	private long[] versionsAfter(Connection connection, long after, long upTo) throws SQLException {
+		long[] versions = new long[this.batchSize];
+		int count = 0;
+		try (PreparedStatement select = connection.prepareStatement(this.selectBatchSql)) {
+			select.setLong(1, after);
+			select.setLong(2, upTo);
+			try (ResultSet rs = select.executeQuery()) {
+				while (rs.next()) {
+					versions[count++] = rs.getLong(1);
 				}
 			}
-			if (examined == 0) {
-				return new Batch(0, 0, hi);
-			}
-			int removed;
-			try (PreparedStatement delete = connection.prepareStatement(DELETE_SUPERSEDED_SQL)) {
-				delete.setLong(1, lo);
-				delete.setLong(2, hi);
-				delete.setString(3, MutationLedger.MARKER_TABLE);
-				delete.setLong(4, upTo);
-				removed = delete.executeUpdate();
-			}
-			if (start > 0) {
-				Set<Long> kept = new LinkedHashSet<>();
-				collectKeptBefore(connection, keys, start, kept);
-				removed += delete(connection, kept);
-			}
-			if (removed > 0) {
-				try (PreparedStatement update = connection.prepareStatement(COUNT_REMOVED_SQL)) {
-					update.setLong(1, removed);
-					update.executeUpdate();
-				}
-			}
-			return new Batch(examined, removed, hi);
-		});
+		}
+		return (count == versions.length) ? versions : Arrays.copyOf(versions, count);
 	}
 
 	/**
-	 * Adds the entries at or below {@code start} of the given rows: what earlier passes kept of a row that
-	 * has a newer entry now. Looked up per table with one index probe per row: on PostgreSQL with
+	 * Returns the versions, in order, of the entries at or below {@code start} of the given rows: what
+	 * earlier passes kept of rows that have a newer entry now. One index probe per row: on PostgreSQL with
 	 * {@code row_id = ANY(?)} and an array (planned once), elsewhere with {@code row_id IN (...)} lists.
 	 */
-	private void collectKeptBefore(Connection connection, List<String[]> keys, long start, Set<Long> doomed)
+	private long[] keptBefore(Connection connection, Map<String, List<String>> rowsByTable, long start)
 			throws SQLException {
-		Map<String, Set<String>> rowsByTable = new LinkedHashMap<>();
-		for (String[] key : keys) {
-			rowsByTable.computeIfAbsent(key[0], (table) -> new LinkedHashSet<>()).add(key[1]);
-		}
-		for (Map.Entry<String, Set<String>> table : rowsByTable.entrySet()) {
-			List<String> rowIds = new ArrayList<>(table.getValue());
+		List<Long> versions = new ArrayList<>();
+		for (Map.Entry<String, List<String>> table : rowsByTable.entrySet()) {
+			List<String> rowIds = table.getValue();
 			if (this.arrays) {
-				try (PreparedStatement select = connection.prepareStatement(SELECT_KEPT_ANY_SQL)) {
+				try (PreparedStatement select = connection.prepareStatement(SELECT_KEPT_BEFORE_ANY_SQL)) {
 					select.setString(1, table.getKey());
 					select.setArray(2, connection.createArrayOf("text", rowIds.toArray()));
 					select.setLong(3, start);
-					collect(select, doomed);
+					collect(select, versions);
 				}
 				continue;
 			}
-			for (int from = 0; from < rowIds.size(); from += DELETE_CHUNK) {
-				List<String> chunk = rowIds.subList(from, Math.min(rowIds.size(), from + DELETE_CHUNK));
+			for (int from = 0; from < rowIds.size(); from += IN_LIST_CHUNK) {
+				List<String> chunk = rowIds.subList(from, Math.min(rowIds.size(), from + IN_LIST_CHUNK));
 				String sql = "SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id IN ("
 						+ placeholders(chunk.size()) + ") AND row_version <= ?";
 				try (PreparedStatement select = connection.prepareStatement(sql)) {
@@ -344,13 +371,14 @@ public class ChangeLogCompactor {
 						select.setString(index++, rowId);
 					}
 					select.setLong(index, start);
-					collect(select, doomed);
+					collect(select, versions);
 				}
 			}
 		}
+		return versions.stream().mapToLong(Long::longValue).sorted().toArray();
 	}
 
-	private static void collect(PreparedStatement select, Set<Long> versions) throws SQLException {
+	private static void collect(PreparedStatement select, List<Long> versions) throws SQLException {
 		try (ResultSet rs = select.executeQuery()) {
 			while (rs.next()) {
 				versions.add(rs.getLong(1));
@@ -358,49 +386,45 @@ public class ChangeLogCompactor {
 		}
 	}
 
-	private int delete(Connection connection, Set<Long> doomed) throws SQLException {
-		if (doomed.isEmpty()) {
+	/**
+	 * Deletes {@code versions[from, to)} by primary key and adds the number deleted to
+	 * {@code compacted_entries}, inside the caller's transaction.
+	 * @return the number deleted
+	 */
+	private int deleteCounted(Connection connection, long[] versions, int from, int to) throws SQLException {
+		if (from >= to) {
 			return 0;
 		}
-		long[] versions = doomed.stream().mapToLong(Long::longValue).sorted().toArray();
 		int removed = 0;
-		PreparedStatement full = null;
-		try {
-			for (int from = 0; from < versions.length; from += DELETE_CHUNK) {
-				int size = Math.min(DELETE_CHUNK, versions.length - from);
-				PreparedStatement delete;
-				if (size == DELETE_CHUNK) {
-					if (full == null) {
-						full = connection.prepareStatement(deleteSql(DELETE_CHUNK));
-					}
-					delete = full;
+		if (this.arrays) {
+			try (PreparedStatement delete = connection.prepareStatement(DELETE_ANY_SQL)) {
+				Long[] chunk = new Long[to - from];
+				for (int i = from; i < to; i++) {
+					chunk[i - from] = versions[i];
 				}
-				else {
-					delete = connection.prepareStatement(deleteSql(size));
-				}
-				try {
+				delete.setArray(1, connection.createArrayOf("bigint", chunk));
+				removed = delete.executeUpdate();
+			}
+		}
+		else {
+			for (int chunkStart = from; chunkStart < to; chunkStart += IN_LIST_CHUNK) {
+				int size = Math.min(IN_LIST_CHUNK, to - chunkStart);
+				try (PreparedStatement delete = connection
+					.prepareStatement("DELETE FROM _plasma_changes WHERE row_version IN (" + placeholders(size) + ")")) {
 					for (int i = 0; i < size; i++) {
-						delete.setLong(i + 1, versions[from + i]);
+						delete.setLong(i + 1, versions[chunkStart + i]);
 					}
 					removed += delete.executeUpdate();
 				}
-				finally {
-					if (delete != full) {
-						delete.close();
-					}
-				}
 			}
 		}
-		finally {
-			if (full != null) {
-				full.close();
+		if (removed > 0) {
+			try (PreparedStatement update = connection.prepareStatement(COUNT_REMOVED_SQL)) {
+				update.setLong(1, removed);
+				update.executeUpdate();
 			}
 		}
 		return removed;
-	}
-
-	private static String deleteSql(int size) {
-		return "DELETE FROM _plasma_changes WHERE row_version IN (" + placeholders(size) + ")";
 	}
 
 	private static String placeholders(int count) {
@@ -471,6 +495,36 @@ public class ChangeLogCompactor {
 	}
 
 	private record Batch(int examined, int removed, long hi) {
+	}
+
+	/**
+	 * What a pass did so far; stops it between batches when asked to.
+	 */
+	private static final class Progress {
+
+		private final BatchCheck check;
+
+		long examined;
+
+		long removed;
+
+		int batches;
+
+		Progress(BatchCheck check) {
+			this.check = check;
+		}
+
+		void beforeQuery() {
+			if (Thread.currentThread().isInterrupted()) {
+				throw new CompactionStoppedException("Plasma: compaction interrupted after " + this.batches + " batches");
+			}
+		}
+
+		void beforeBatch() {
+			beforeQuery();
+			this.check.beforeBatch();
+		}
+
 	}
 
 }

@@ -225,6 +225,24 @@ public abstract class AbstractCompactionTests {
 	}
 
 	@Test
+	void passesOverManySegmentsGiveTheSameLogAsOnePass() {
+		writeHistory(8);
+		long middle = flush();
+		List<ChangeEntry> original = new ArrayList<>(log());
+		compactor(2).compactChangeLog(middle);
+		writeHistory(20);
+		long head = flush();
+		original.addAll(this.plasma.changeLog.readAfter(middle, 1_000_000));
+
+		CompactionResult result = compactor(1).compactChangeLog(head);
+
+		assertThat(head - middle).as("several segments of 100 versions").isGreaterThan(200);
+		assertThat(log()).containsExactlyElementsOf(compacted(original, head));
+		assertThat(result.examined()).isEqualTo(head - middle);
+		assertThat(countEntries()).isEqualTo(head - sequencerRow()[3]);
+	}
+
+	@Test
 	void smallBatchesGiveTheSameLogAsOneBigBatchAndKeepTheEntryCountExact() {
 		writeHistory(12);
 		long head = flush();
