@@ -36,6 +36,16 @@ public interface PlasmaDialect {
 	}
 
 	/**
+	 * Returns a statement that, run first in a transaction, makes it REPEATABLE READ, or {@code null} to
+	 * let the transaction manager set the isolation level on the connection (which costs extra round
+	 * trips on some drivers).
+	 * @return the statement or {@code null}
+	 */
+	default String repeatableReadTransactionSql() {
+		return null;
+	}
+
+	/**
 	 * Returns how SQL must name the change log's {@code value} column ({@code VALUE} is a keyword in H2).
 	 * @return the column reference
 	 */

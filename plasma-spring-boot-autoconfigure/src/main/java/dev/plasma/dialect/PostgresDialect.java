@@ -33,6 +33,11 @@ public class PostgresDialect extends SqlTriggerDialect {
 	}
 
 	@Override
+	public String repeatableReadTransactionSql() {
+		return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+	}
+
+	@Override
 	public String sessionIdExpression() {
 		return "pg_backend_pid()";
 	}

@@ -58,6 +58,8 @@ public class PullProcessor {
 
 	private final TransactionTemplate readTransactions;
 
+	private final String repeatableReadSql;
+
 	private final int maxChanges;
 
 	private final SyncObserver observer;
@@ -75,7 +77,10 @@ public class PullProcessor {
 		this.tables = tables;
 		this.readTransactions = new TransactionTemplate(transactions.getTransactionManager());
 		this.readTransactions.setReadOnly(true);
-		this.readTransactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		this.repeatableReadSql = dialect.repeatableReadTransactionSql();
+		if (this.repeatableReadSql == null) {
+			this.readTransactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		}
 		this.maxChanges = maxChanges;
 		this.observer = observer;
 	}
@@ -91,6 +96,9 @@ public class PullProcessor {
 		long started = System.nanoTime();
 		this.sequencer.flush();
 		PullResult result = this.readTransactions.execute((status) -> {
+			if (this.repeatableReadSql != null) {
+				this.jdbc.execute(this.repeatableReadSql);
+			}
 			long[] state = this.jdbc.queryForObject(READ_STATE_SQL, (rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
 			long head = state[0];
 			long floor = state[1];
