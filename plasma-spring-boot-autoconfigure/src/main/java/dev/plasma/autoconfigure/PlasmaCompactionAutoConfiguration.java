@@ -60,7 +60,8 @@ public final class PlasmaCompactionAutoConfiguration {
 				ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, PlasmaProperties properties,
 				ObjectProvider<CompactionListener> listeners) {
 			return new ChangeLogCompactor(PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource), dialect,
-					properties.getCompaction().getBatchSize(), listeners.orderedStream().toList());
+					properties.getCompaction().getBatchSize(), properties.getCompaction().getBatchPause(),
+					listeners.orderedStream().toList());
 		}
 
 		@Bean

@@ -264,6 +264,12 @@ public class PlasmaProperties {
 		 */
 		private int batchSize = 10000;
 
+		/**
+		 * Pause between two compaction batches, leaving the database and the CPU to the application's
+		 * writers for a moment.
+		 */
+		private Duration batchPause = Duration.ofMillis(20);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -294,6 +300,14 @@ public class PlasmaProperties {
 
 		public void setBatchSize(int batchSize) {
 			this.batchSize = batchSize;
+		}
+
+		public Duration getBatchPause() {
+			return this.batchPause;
+		}
+
+		public void setBatchPause(Duration batchPause) {
+			this.batchPause = batchPause;
 		}
 
 	}

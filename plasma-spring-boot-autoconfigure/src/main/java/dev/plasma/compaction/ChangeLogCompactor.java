@@ -52,21 +52,26 @@ import dev.plasma.ledger.MutationLedger;
  * <li>Cut {@code (start, S]} into segments of {@code 100 * batchSize} versions and, segment by segment in
  * version order:
  * <ol type="a">
- * <li>find the entries the segment keeps, with one read-only query: the last entry of each row within
- * the segment (a {@code LEAD} window) if it is a put and no later entry of its row lies at or below
- * {@code S} (one index probe per row on {@code (table_name, row_id, row_version)}). Every other entry of
- * the segment is a {@code del} or superseded;</li>
+ * <li>find the entries the segment keeps, with one read-only query: for each row, the last entry within
+ * the segment (one aggregation over the segment's primary-key range) if it is a put and no later entry
+ * of its row lies at or below {@code S} (one index probe per row on
+ * {@code (table_name, row_id, row_version)}). Every other entry of the segment is a {@code del} or
+ * superseded;</li>
  * <li>when {@code start > 0}, look up what earlier passes kept of the segment's rows (their entries at
  * or below {@code start}, one index probe per row): all superseded now;</li>
  * <li>delete, by primary key, those older entries and then the segment's entries that are not kept,
- * walking the segment {@code batchSize} entries at a time in version order; each batch is one short
- * {@code READ COMMITTED} transaction that also adds its count to {@code compacted_entries}.</li>
+ * walking the segment {@code batchSize} versions at a time in version order, skipping versions that hold
+ * no entry (one {@code DELETE} over the batch's primary-key range that spares the few kept entries, or,
+ * where many are kept, a list of the doomed ones); each batch is one short {@code READ COMMITTED}
+ * transaction that also adds its count to {@code compacted_entries}, and batches are separated by a
+ * pause ({@code plasma.compaction.batch-pause}) that leaves the database to the application.</li>
  * </ol></li>
  * <li>Record {@code compacted_to = S} and {@code compacted_at} (database time).</li>
  * </ol>
  * The read-only queries take no locks; a batch locks only the entries it deletes (which nobody else
  * writes) and, in its last statement, the sequencer's row until it commits. Writers and pulls never wait
- * for compaction, the sequencer at most for one batch's commit.
+ * for compaction, the sequencer at most for one batch's commit. On PostgreSQL the transactions commit
+ * with {@code synchronous_commit = off}: durable in commit order, so never a batch without its floor.
  * <p>
  * <b>Interruption at any point is safe</b>, and running again finishes the work:
  * <ul>
@@ -98,25 +103,47 @@ public class ChangeLogCompactor {
 
 	/**
 	 * The last entry of each row within a segment, and whether the segment keeps it: a put (or a ledger
-	 * marker) with no later entry of its row up to the bound. Parameters: marker table, segment end,
-	 * bound, segment start, segment end.
+	 * marker) with no later entry of its row up to the bound. One aggregation over the segment's
+	 * primary-key range, then one index probe per row. Parameters: marker table, segment end, bound,
+	 * segment start, segment end.
 	 */
 	private static final String SELECT_LAST_SQL = """
-			SELECT row_version, table_name, row_id,
-			  CASE WHEN op = 'del' AND table_name <> ? THEN 0
+			SELECT last_version, table_name, row_id,
+			  CASE WHEN last_del = last_version THEN 0
 			    WHEN EXISTS (SELECT 1 FROM _plasma_changes later
 			      WHERE later.table_name = last_entries.table_name AND later.row_id = last_entries.row_id
 			        AND later.row_version > ? AND later.row_version <= ?) THEN 0
 			    ELSE 1 END
-			FROM (SELECT row_version, table_name, row_id, op,
-			        LEAD(row_version) OVER (PARTITION BY table_name, row_id ORDER BY row_version) AS next_version
-			      FROM _plasma_changes WHERE row_version > ? AND row_version <= ?) last_entries
-			WHERE next_version IS NULL""";
+			FROM (SELECT table_name, row_id, MAX(row_version) AS last_version,
+			        MAX(CASE WHEN op = 'del' AND table_name <> ? THEN row_version END) AS last_del
+			      FROM _plasma_changes WHERE row_version > ? AND row_version <= ?
+			      GROUP BY table_name, row_id) last_entries""";
+
+	/**
+	 * On PostgreSQL, room for the aggregation of a segment in memory, and no parallel workers: the query
+	 * runs in one process instead of spilling to disk or taking every core from the application.
+	 */
+	private static final List<String> AGGREGATION_SETTINGS_SQL = List.of("SET LOCAL work_mem = '64MB'",
+			"SET LOCAL max_parallel_workers_per_gather = 0");
+
+	private static final String SELECT_FIRST_SQL = """
+			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT 1""";
+
+	private static final String SELECT_RANGE_SQL = """
+			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version""";
 
 	private static final String SELECT_KEPT_BEFORE_ANY_SQL = """
 			SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id = ANY(?) AND row_version <= ?""";
 
 	private static final String DELETE_ANY_SQL = "DELETE FROM _plasma_changes WHERE row_version = ANY(?)";
+
+	/**
+	 * On PostgreSQL, compaction's transactions do not wait for their commit to reach the disk: writers'
+	 * commits then share fewer flushes with compaction's. Safe, because commits become durable in commit
+	 * order (a batch is never durable without the floor raised before it) and a batch lost in a crash is
+	 * simply done again.
+	 */
+	private static final String ASYNCHRONOUS_COMMIT_SQL = "SET LOCAL synchronous_commit = off";
 
 	private static final String COUNT_REMOVED_SQL = """
 			UPDATE _plasma_sequencer SET compacted_entries = compacted_entries + ? WHERE id = 1""";
@@ -130,36 +157,54 @@ public class ChangeLogCompactor {
 
 	private final int batchSize;
 
+	private final Duration batchPause;
+
 	private final List<CompactionListener> listeners;
 
 	private final SQLExceptionTranslator translator;
 
 	private final boolean arrays;
 
-	private final String selectBatchSql;
-
 	private volatile CompactionResult lastResult;
+
+	/**
+	 * Creates a compactor that runs its batches back to back.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 * @param batchSize the most entries examined or deleted in one transaction (a batch covers this many
+	 * versions)
+	 * @param listeners told about every pass
+	 */
+	public ChangeLogCompactor(DataSource dataSource, PlasmaDialect dialect, int batchSize,
+			List<CompactionListener> listeners) {
+		this(dataSource, dialect, batchSize, Duration.ZERO, listeners);
+	}
 
 	/**
 	 * Creates a compactor.
 	 * @param dataSource the data source holding Plasma's tables
 	 * @param dialect the database's dialect
-	 * @param batchSize the most entries examined or deleted in one transaction
+	 * @param batchSize the most entries examined or deleted in one transaction (a batch covers this many
+	 * versions)
+	 * @param batchPause how long to pause between two batches, leaving the database (and, on a small
+	 * machine, the CPU) to the application's writers
 	 * @param listeners told about every pass
 	 */
-	public ChangeLogCompactor(DataSource dataSource, PlasmaDialect dialect, int batchSize,
+	public ChangeLogCompactor(DataSource dataSource, PlasmaDialect dialect, int batchSize, Duration batchPause,
 			List<CompactionListener> listeners) {
 		if (batchSize < 1) {
 			throw new IllegalArgumentException("batchSize must be at least 1");
 		}
+		if (batchPause.isNegative()) {
+			throw new IllegalArgumentException("batchPause must not be negative");
+		}
+		this.batchPause = batchPause;
 		this.dataSource = dataSource;
 		this.clock = DatabaseClock.of(dialect);
 		this.arrays = dialect instanceof PostgresDialect;
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
-		this.selectBatchSql = "SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ?"
-				+ " ORDER BY row_version LIMIT " + batchSize;
 	}
 
 	/**
@@ -217,6 +262,14 @@ public class ChangeLogCompactor {
 		return this.batchSize;
 	}
 
+	/**
+	 * Returns the pause between two batches.
+	 * @return the pause
+	 */
+	public Duration batchPause() {
+		return this.batchPause;
+	}
+
 	private CompactionResult compact(long safeUpToVersion, BatchCheck check, long started) {
 		try (Connection connection = this.dataSource.getConnection()) {
 			long[] state = readState(connection);
@@ -228,10 +281,18 @@ public class ChangeLogCompactor {
 						Instant.now());
 			}
 			raiseFloor(connection, upTo);
-			Progress progress = new Progress(check);
+			Progress progress = new Progress(check, this.batchPause);
 			long span = Math.min((long) this.batchSize * BATCHES_PER_SEGMENT, Integer.MAX_VALUE - 1);
-			for (long segmentStart = start; segmentStart < upTo; segmentStart += span) {
-				compactSegment(connection, segmentStart, Math.min(upTo, segmentStart + span), upTo, start, progress);
+			long segmentStart = start;
+			while (segmentStart < upTo) {
+				Long first = firstVersionAfter(connection, segmentStart, upTo);
+				if (first == null) {
+					break;
+				}
+				segmentStart = first - 1;
+				long segmentEnd = Math.min(upTo, segmentStart + span);
+				compactSegment(connection, segmentStart, segmentEnd, upTo, start, progress);
+				segmentStart = segmentEnd;
 			}
 			finish(connection, upTo);
 			return new CompactionResult(upTo, progress.examined, progress.removed, Math.max(floor, upTo),
@@ -250,23 +311,33 @@ public class ChangeLogCompactor {
 		progress.beforeQuery();
 		BitSet kept = new BitSet();
 		Map<String, List<String>> rowsByTable = new LinkedHashMap<>();
-		try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_SQL)) {
-			select.setString(1, MutationLedger.MARKER_TABLE);
-			select.setLong(2, segmentEnd);
-			select.setLong(3, upTo);
-			select.setLong(4, segmentStart);
-			select.setLong(5, segmentEnd);
-			try (ResultSet rs = select.executeQuery()) {
-				while (rs.next()) {
-					if (rs.getInt(4) == 1) {
-						kept.set(Math.toIntExact(rs.getLong(1) - segmentStart));
-					}
-					if (start > 0) {
-						rowsByTable.computeIfAbsent(rs.getString(2), (table) -> new ArrayList<>()).add(rs.getString(3));
+		inTransaction(connection, () -> {
+			if (this.arrays) {
+				try (Statement statement = connection.createStatement()) {
+					for (String setting : AGGREGATION_SETTINGS_SQL) {
+						statement.execute(setting);
 					}
 				}
 			}
-		}
+			try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_SQL)) {
+				select.setLong(1, segmentEnd);
+				select.setLong(2, upTo);
+				select.setString(3, MutationLedger.MARKER_TABLE);
+				select.setLong(4, segmentStart);
+				select.setLong(5, segmentEnd);
+				try (ResultSet rs = select.executeQuery()) {
+					while (rs.next()) {
+						if (rs.getInt(4) == 1) {
+							kept.set(Math.toIntExact(rs.getLong(1) - segmentStart));
+						}
+						if (start > 0) {
+							rowsByTable.computeIfAbsent(rs.getString(2), (table) -> new ArrayList<>()).add(rs.getString(3));
+						}
+					}
+				}
+			}
+			return null;
+		});
 		if (start > 0) {
 			long[] older = keptBefore(connection, rowsByTable, start);
 			for (int from = 0; from < older.length; from += this.batchSize) {
@@ -279,31 +350,67 @@ public class ChangeLogCompactor {
 		}
 		long lo = segmentStart;
 		while (lo < segmentEnd) {
-			progress.beforeBatch();
-			long after = lo;
-			Batch batch = inTransaction(connection, () -> {
-				long[] versions = versionsAfter(connection, after, segmentEnd);
-				long[] doomed = new long[versions.length];
-				int count = 0;
-				for (long version : versions) {
-					if (!kept.get(Math.toIntExact(version - segmentStart))) {
-						doomed[count++] = version;
-					}
-				}
-				int removed = deleteCounted(connection, doomed, 0, count);
-				return new Batch(versions.length, removed, (versions.length > 0) ? versions[versions.length - 1] : after);
-			});
-			if (batch.examined() == 0) {
+			Long first = firstVersionAfter(connection, lo, segmentEnd);
+			if (first == null) {
 				break;
 			}
+			progress.beforeBatch();
+			long after = first - 1;
+			long hi = Math.min(segmentEnd, after + this.batchSize);
+			int keptInBatch = kept.get(Math.toIntExact(after - segmentStart + 1), Math.toIntExact(hi - segmentStart + 1))
+				.cardinality();
+			Batch batch = inTransaction(connection, () -> (keptInBatch <= IN_LIST_CHUNK)
+					? deleteRangeSparing(connection, after, hi, kept, segmentStart)
+					: deleteListed(connection, after, hi, kept, segmentStart));
 			progress.batches++;
 			progress.examined += batch.examined();
 			progress.removed += batch.removed();
-			if (batch.examined() < this.batchSize) {
-				break;
-			}
-			lo = batch.hi();
+			lo = hi;
 		}
+	}
+
+	/**
+	 * Deletes the entries in {@code (after, hi]} that are not kept with one statement over the primary-key
+	 * range that spares the kept ones, inside the caller's transaction.
+	 */
+	private Batch deleteRangeSparing(Connection connection, long after, long hi, BitSet kept, long segmentStart)
+			throws SQLException {
+		long[] keep = new long[IN_LIST_CHUNK];
+		int keeping = 0;
+		for (int bit = kept.nextSetBit(Math.toIntExact(after - segmentStart + 1)); bit >= 0
+				&& bit <= hi - segmentStart; bit = kept.nextSetBit(bit + 1)) {
+			keep[keeping++] = segmentStart + bit;
+		}
+		String sql = "DELETE FROM _plasma_changes WHERE row_version > ? AND row_version <= ?"
+				+ ((keeping > 0) ? " AND row_version NOT IN (" + placeholders(keeping) + ")" : "");
+		int removed;
+		try (PreparedStatement delete = connection.prepareStatement(sql)) {
+			delete.setLong(1, after);
+			delete.setLong(2, hi);
+			for (int i = 0; i < keeping; i++) {
+				delete.setLong(i + 3, keep[i]);
+			}
+			removed = delete.executeUpdate();
+		}
+		countRemoved(connection, removed);
+		return new Batch(removed + keeping, removed);
+	}
+
+	/**
+	 * Deletes the entries in {@code (after, hi]} that are not kept by listing them, where most are kept,
+	 * inside the caller's transaction.
+	 */
+	private Batch deleteListed(Connection connection, long after, long hi, BitSet kept, long segmentStart)
+			throws SQLException {
+		long[] versions = versionsBetween(connection, after, hi);
+		long[] doomed = new long[versions.length];
+		int dooming = 0;
+		for (long version : versions) {
+			if (!kept.get(Math.toIntExact(version - segmentStart))) {
+				doomed[dooming++] = version;
+			}
+		}
+		return new Batch(versions.length, deleteCounted(connection, doomed, 0, dooming));
 	}
 
 	private long[] readState(Connection connection) throws SQLException {
@@ -326,19 +433,28 @@ public class ChangeLogCompactor {
 		});
 	}
 
-	private long[] versionsAfter(Connection connection, long after, long upTo) throws SQLException {
-		long[] versions = new long[this.batchSize];
-		int count = 0;
-		try (PreparedStatement select = connection.prepareStatement(this.selectBatchSql)) {
+	/**
+	 * Returns the first version in {@code (after, upTo]}, or {@code null} when there is none, so that a pass
+	 * skips ranges that hold no entries (one index lookup).
+	 */
+	private static Long firstVersionAfter(Connection connection, long after, long upTo) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(SELECT_FIRST_SQL)) {
 			select.setLong(1, after);
 			select.setLong(2, upTo);
 			try (ResultSet rs = select.executeQuery()) {
-				while (rs.next()) {
-					versions[count++] = rs.getLong(1);
-				}
+				return rs.next() ? rs.getLong(1) : null;
 			}
 		}
-		return (count == versions.length) ? versions : Arrays.copyOf(versions, count);
+	}
+
+	private long[] versionsBetween(Connection connection, long after, long hi) throws SQLException {
+		List<Long> versions = new ArrayList<>();
+		try (PreparedStatement select = connection.prepareStatement(SELECT_RANGE_SQL)) {
+			select.setLong(1, after);
+			select.setLong(2, hi);
+			collect(select, versions);
+		}
+		return versions.stream().mapToLong(Long::longValue).toArray();
 	}
 
 	/**
@@ -418,13 +534,17 @@ public class ChangeLogCompactor {
 				}
 			}
 		}
+		countRemoved(connection, removed);
+		return removed;
+	}
+
+	private static void countRemoved(Connection connection, int removed) throws SQLException {
 		if (removed > 0) {
 			try (PreparedStatement update = connection.prepareStatement(COUNT_REMOVED_SQL)) {
 				update.setLong(1, removed);
 				update.executeUpdate();
 			}
 		}
-		return removed;
 	}
 
 	private static String placeholders(int count) {
@@ -450,6 +570,11 @@ public class ChangeLogCompactor {
 		connection.setAutoCommit(false);
 		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
 		try {
+			if (this.arrays) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute(ASYNCHRONOUS_COMMIT_SQL);
+				}
+			}
 			T result = work.run();
 			connection.commit();
 			return result;
@@ -494,15 +619,17 @@ public class ChangeLogCompactor {
 
 	}
 
-	private record Batch(int examined, int removed, long hi) {
+	private record Batch(int examined, int removed) {
 	}
 
 	/**
-	 * What a pass did so far; stops it between batches when asked to.
+	 * What a pass did so far; pauses between batches, and stops the pass there when asked to.
 	 */
 	private static final class Progress {
 
 		private final BatchCheck check;
+
+		private final Duration pause;
 
 		long examined;
 
@@ -510,19 +637,33 @@ public class ChangeLogCompactor {
 
 		int batches;
 
-		Progress(BatchCheck check) {
+		Progress(BatchCheck check, Duration pause) {
 			this.check = check;
+			this.pause = pause;
 		}
 
 		void beforeQuery() {
 			if (Thread.currentThread().isInterrupted()) {
-				throw new CompactionStoppedException("Plasma: compaction interrupted after " + this.batches + " batches");
+				throw stopped();
 			}
 		}
 
 		void beforeBatch() {
 			beforeQuery();
+			if (this.batches > 0 && !this.pause.isZero()) {
+				try {
+					Thread.sleep(this.pause.toMillis(), this.pause.toNanosPart() % 1_000_000);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw stopped();
+				}
+			}
 			this.check.beforeBatch();
+		}
+
+		private CompactionStoppedException stopped() {
+			return new CompactionStoppedException("Plasma: compaction interrupted after " + this.batches + " batches");
 		}
 
 	}

@@ -57,6 +57,7 @@ class PlasmaCompactionAutoConfigurationTests {
 			assertThat(scheduler.isRunning()).isTrue();
 			assertThat(scheduler.isScheduled()).isTrue();
 			assertThat(context.getBean(ChangeLogCompactor.class).batchSize()).isEqualTo(10000);
+			assertThat(context.getBean(ChangeLogCompactor.class).batchPause()).isEqualTo(Duration.ofMillis(20));
 			assertThat(context.getBean(CompactionJob.class).retention()).isEqualTo(Duration.ofDays(7));
 		});
 	}
@@ -65,12 +66,13 @@ class PlasmaCompactionAutoConfigurationTests {
 	void bindsEachCompactionProperty() {
 		onFreshDatabase()
 			.withPropertyValues("plasma.compaction.cron=-", "plasma.compaction.retention=2h",
-					"plasma.compaction.batch-size=250")
+					"plasma.compaction.batch-size=250", "plasma.compaction.batch-pause=0")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(CompactionScheduler.class).isScheduled()).isFalse();
 				assertThat(context.getBean(CompactionJob.class).retention()).isEqualTo(Duration.ofHours(2));
 				assertThat(context.getBean(ChangeLogCompactor.class).batchSize()).isEqualTo(250);
+				assertThat(context.getBean(ChangeLogCompactor.class).batchPause()).isZero();
 				assertThat(context.getBean(CompactionJob.class).run(null)).isPresent();
 			});
 	}

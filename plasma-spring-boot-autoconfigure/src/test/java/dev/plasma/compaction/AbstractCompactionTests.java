@@ -192,6 +192,19 @@ public abstract class AbstractCompactionTests {
 	}
 
 	@Test
+	void batchesArePausedApartButTheFirstStartsAtOnce() {
+		writeHistory(2);
+		long head = flush();
+		ChangeLogCompactor paused = new ChangeLogCompactor(this.dataSource, this.plasma.dialect, 5,
+				java.time.Duration.ofMillis(40), List.of());
+
+		CompactionResult result = paused.compactChangeLog(head);
+
+		assertThat(result.batches()).isGreaterThan(2);
+		assertThat(result.duration()).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(40L * (result.batches() - 1)));
+	}
+
+	@Test
 	void compactingAgainChangesNothing() {
 		writeHistory(5);
 		long head = flush();
@@ -240,6 +253,27 @@ public abstract class AbstractCompactionTests {
 		assertThat(log()).containsExactlyElementsOf(compacted(original, head));
 		assertThat(result.examined()).isEqualTo(head - middle);
 		assertThat(countEntries()).isEqualTo(head - sequencerRow()[3]);
+	}
+
+	@Test
+	void aBatchThatKeepsMostOfItsEntriesDeletesTheOthersByList() {
+		List<Object[]> rows = new ArrayList<>();
+		for (int i = 0; i < 700; i++) {
+			rows.add(new Object[] { "many" + i, i });
+		}
+		this.plasma.jdbc.batchUpdate("INSERT INTO items (id, v) VALUES (?, ?)", rows);
+		for (int i = 0; i < 50; i++) {
+			put("many" + i, -i);
+		}
+		delete("many699");
+		long head = flush();
+		List<ChangeEntry> before = log();
+
+		CompactionResult result = compactor(2000).compactChangeLog(head);
+
+		assertThat(log()).containsExactlyElementsOf(compacted(before, head)).hasSize(699);
+		assertThat(result.removed()).isEqualTo(before.size() - 699);
+		assertThat(result.examined()).isEqualTo(before.size());
 	}
 
 	@Test

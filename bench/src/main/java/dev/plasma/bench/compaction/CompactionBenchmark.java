@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.plasma.autoconfigure.PlasmaProperties;
 import dev.plasma.capture.CaptureInstaller;
 import dev.plasma.compaction.ChangeLogCompactor;
 import dev.plasma.compaction.CompactionResult;
@@ -39,13 +40,17 @@ import dev.plasma.sequencer.SequencerLoop;
  * end with a delete (their entries all cancel) and another tenth are deleted and re-created. The
  * {@code --rounds} rounds that decide the verdicts each start from an empty log (a first pass); a last
  * round ({@code --incremental on}) appends to what the rounds before left, so its pass is an incremental
- * one that also removes the entries earlier passes kept and the writers' entries. Then
- * {@code --writers} threads run single-row upsert transactions on the synced table, with the sequencer
- * running, for the whole round, and three windows are measured: a baseline of {@code --seconds}, a full
- * compaction pass up to the bulk entries ({@link ChangeLogCompactor}, batch size {@code --batch-size}),
- * and another baseline of {@code --seconds}. Reported per round: entries removed per second, and writer
- * throughput during the pass relative to the mean of the two baselines; the verdicts use the medians over
- * the rounds. A check verifies what the pass left: one entry per surviving row.
+ * one that also removes the entries earlier passes kept and the writers' entries.
+ * <p>
+ * Then {@code --writers} threads run single-row upsert transactions on the synced table, with the
+ * sequencer running, for the whole round, while one compaction pass up to the bulk entries runs
+ * ({@link ChangeLogCompactor} with batch size {@code --batch-size} and batch pause {@code --batch-pause-ms},
+ * the defaults of {@code plasma.compaction.*}). The pass is held between batches every other slot of
+ * {@code --slot-ms}, so writer throughput is measured in alternating slots with and without compaction
+ * over the same minutes, which cancels most of the drift of a shared machine. Reported per round: entries
+ * removed per second of the pass's active time, and writer throughput in the slots with compaction
+ * relative to the slots without; the verdicts use the medians over the rounds. A check verifies what the
+ * pass left: one entry per surviving row.
  * <p>
  * Targets: at least 100,000 entries removed per second; writers keep at least 0.8x. Exit status 0 when
  * both are met, 1 when one is missed, 2 on a usage error or a failed run, 3 when the run overran its time
@@ -60,6 +65,7 @@ public final class CompactionBenchmark {
 	static final double RATE_TARGET = 100_000;
 
 	static final double RATIO_TARGET = 0.8;
+
 
 	private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
 
@@ -82,8 +88,9 @@ public final class CompactionBenchmark {
 			  --entries N      change-log entries to compact per round (default 1000000)
 			  --rows N         rows of the synced table they cover (default 100000)
 			  --writers N      concurrent single-row upsert writers (default 8)
-			  --batch-size N   compaction batch size, plasma.compaction.batch-size (default 10000)
-			  --seconds N      length of each baseline window (default 5)
+			  --batch-size N   compaction batch size, plasma.compaction.batch-size (default: its default)
+			  --batch-pause-ms N  pause between batches, plasma.compaction.batch-pause (default: its default)
+			  --slot-ms N      length of the alternating slots with and without compaction (default 1000)
 			  --rounds N       rounds of a first pass over a fresh log, for the verdicts (default 2)
 			  --incremental on|off  then one more round appending the same entries to what is left, an
 			                   incremental pass, reported but not in the verdicts (default on)
@@ -97,19 +104,22 @@ public final class CompactionBenchmark {
 
 	private final int batchSize;
 
-	private final int seconds;
+	private final int slotMillis;
+
+	private final Duration batchPause;
 
 	private final int rounds;
 
 	private final boolean incremental;
 
-	private CompactionBenchmark(int entries, int rows, int writers, int batchSize, int seconds, int rounds,
-			boolean incremental) {
+	private CompactionBenchmark(int entries, int rows, int writers, int batchSize, Duration batchPause, int slotMillis,
+			int rounds, boolean incremental) {
 		this.entries = entries;
 		this.rows = rows;
 		this.writers = writers;
 		this.batchSize = batchSize;
-		this.seconds = seconds;
+		this.slotMillis = slotMillis;
+		this.batchPause = batchPause;
 		this.rounds = rounds;
 		this.incremental = incremental;
 	}
@@ -149,8 +159,10 @@ public final class CompactionBenchmark {
 		int entries = 1_000_000;
 		int rows = 100_000;
 		int writers = 8;
-		int batchSize = 10_000;
-		int seconds = 5;
+		PlasmaProperties.Compaction defaults = new PlasmaProperties().getCompaction();
+		int batchSize = defaults.getBatchSize();
+		Duration batchPause = defaults.getBatchPause();
+		int slotMillis = 1000;
 		int rounds = 2;
 		boolean incremental = true;
 		List<String> rest = new ArrayList<>(Arrays.asList(args));
@@ -170,7 +182,8 @@ public final class CompactionBenchmark {
 				case "--rows" -> rows = positive(name, value, 1_000_000);
 				case "--writers" -> writers = positive(name, value, 64);
 				case "--batch-size" -> batchSize = positive(name, value, 1_000_000);
-				case "--seconds" -> seconds = positive(name, value, 60);
+				case "--batch-pause-ms" -> batchPause = Duration.ofMillis(atLeast(0, name, value, 10_000));
+				case "--slot-ms" -> slotMillis = positive(name, value, 10_000);
 				case "--rounds" -> rounds = positive(name, value, 5);
 				case "--incremental" -> incremental = switch (value) {
 					case "on" -> true;
@@ -183,20 +196,25 @@ public final class CompactionBenchmark {
 		if (entries % rows != 0 || entries / rows < 3) {
 			throw new IllegalArgumentException("--entries must be a multiple of --rows, at least 3 times as many");
 		}
-		return new CompactionBenchmark(entries, rows, writers, batchSize, seconds, rounds, incremental);
+		return new CompactionBenchmark(entries, rows, writers, batchSize, batchPause, slotMillis, rounds, incremental);
 	}
 
 	private static int positive(String name, String value, int max) {
+		return atLeast(1, name, value, max);
+	}
+
+	private static int atLeast(int min, String name, String value, int max) {
 		try {
 			int parsed = Integer.parseInt(value);
-			if (parsed >= 1 && parsed <= max) {
+			if (parsed >= min && parsed <= max) {
 				return parsed;
 			}
 		}
 		catch (NumberFormatException ex) {
 			// reported below
 		}
-		throw new IllegalArgumentException(name + " must be a whole number from 1 to " + max + ", not '" + value + "'");
+		throw new IllegalArgumentException(
+				name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
 	}
 
 	/**
@@ -204,14 +222,15 @@ public final class CompactionBenchmark {
 	 */
 	private long budgetSeconds() {
 		int rounds = this.rounds + (this.incremental ? 1 : 0);
-		return 20 + (long) rounds * (2L * this.seconds + 40L * Math.max(1, this.entries / 1_000_000));
+		return 20 + (long) rounds * 50L * Math.max(1, this.entries / 1_000_000);
 	}
 
 	private boolean runRounds() throws Exception {
 		long started = System.nanoTime();
-		System.out.printf("plasma-bench compaction --db postgresql: %,d entries over %,d rows, batch size %,d, %d writers,"
-				+ " %d rounds of %d s baselines%n", this.entries, this.rows, this.batchSize, this.writers, this.rounds,
-				this.seconds);
+		System.out.printf("plasma-bench compaction --db postgresql: %,d entries over %,d rows, batch size %,d, batch pause"
+				+ " %d ms, %d writers, %d rounds (+%d incremental), slots of %d ms%n", this.entries, this.rows,
+				this.batchSize, this.batchPause.toMillis(), this.writers, this.rounds, this.incremental ? 1 : 0,
+				this.slotMillis);
 		System.out.printf("machine: %d cores, load average %s (1, 5, 15 min)%n", Runtime.getRuntime().availableProcessors(),
 				loadAverage());
 		String url = prepareDatabase();
@@ -258,6 +277,7 @@ public final class CompactionBenchmark {
 		LongAdder commits = new LongAdder();
 		AtomicBoolean running = new AtomicBoolean(true);
 		List<Thread> threads = new ArrayList<>();
+		Gate gate = new Gate();
 		loop.start();
 		try {
 			for (int i = 0; i < this.writers; i++) {
@@ -266,40 +286,60 @@ public final class CompactionBenchmark {
 				threads.add(writer);
 			}
 			Thread.sleep(1000);
-			double before = window(commits, Duration.ofSeconds(this.seconds));
-			long passStarted = System.nanoTime();
-			long commitsBefore = commits.sum();
-			CompactionResult result = new ChangeLogCompactor(pool, dialect, this.batchSize, List.of())
-				.compactChangeLog(log.head() + this.entries);
-			double passSeconds = (System.nanoTime() - passStarted) / 1e9;
-			double during = (commits.sum() - commitsBefore) / passSeconds;
-			Thread.sleep(500);
-			double after = window(commits, Duration.ofSeconds(this.seconds));
+			Slots slots = new Slots(commits);
+			slots.measure(false, () -> Thread.sleep(this.slotMillis));
+			CompactionResult[] result = new CompactionResult[1];
+			RuntimeException[] failure = new RuntimeException[1];
+			Thread compactor = new Thread(() -> {
+				try {
+					result[0] = new ChangeLogCompactor(pool, dialect, this.batchSize, this.batchPause, List.of())
+						.compactChangeLog(log.head() + this.entries, gate);
+				}
+				catch (RuntimeException ex) {
+					failure[0] = ex;
+				}
+				finally {
+					gate.finished();
+				}
+			}, "bench-compactor");
+			gate.open();
+			compactor.start();
+			while (!gate.isFinished()) {
+				slots.measure(true, () -> {
+					Thread.sleep(this.slotMillis);
+					gate.closeAndAwaitParked();
+				});
+				if (!gate.isFinished()) {
+					slots.measure(false, () -> Thread.sleep(this.slotMillis));
+					gate.open();
+				}
+			}
+			compactor.join();
+			if (failure[0] != null) {
+				throw failure[0];
+			}
+			slots.measure(false, () -> Thread.sleep(this.slotMillis));
 			running.set(false);
 			for (Thread thread : threads) {
 				thread.join(10_000);
 			}
-			double rate = result.removed() / passSeconds;
-			double ratio = during / ((before + after) / 2);
-			boolean checked = check(pool, log, result);
-			System.out.printf("round %d (%s pass%s): log built in %.1f s; writers %,.0f tx/s before, %,.0f during,"
-					+ " %,.0f after -> %.2fx; pass %.2f s: examined %,d, removed %,d in %d batches -> %,.0f entries/s;"
-					+ " check %s%n", round, fresh ? "first" : "incremental", fresh ? "" : ", not in the verdicts",
-					loadSeconds, before, during, after, ratio, passSeconds, result.examined(), result.removed(),
-					result.batches(), rate, checked ? "PASS" : "FAIL");
+			double rate = result[0].removed() / slots.seconds(true);
+			double during = slots.rate(true);
+			double without = slots.rate(false);
+			double ratio = during / without;
+			boolean checked = check(pool, log, result[0]);
+			System.out.printf("round %d (%s pass%s): log built in %.1f s; writers %,.0f tx/s without compaction, %,.0f with"
+					+ " -> %.2fx (%d + %d slots); pass active %.2f s: examined %,d, removed %,d in %d batches -> %,.0f"
+					+ " entries/s; check %s%n", round, fresh ? "first" : "incremental", fresh ? "" : ", not in the verdicts",
+					loadSeconds, without, during, ratio, slots.count(false), slots.count(true), slots.seconds(true),
+					result[0].examined(), result[0].removed(), result[0].batches(), rate, checked ? "PASS" : "FAIL");
 			return new Round(rate, ratio, checked);
 		}
 		finally {
+			gate.open();
 			running.set(false);
 			loop.stop();
 		}
-	}
-
-	private static double window(LongAdder commits, Duration length) throws InterruptedException {
-		long start = commits.sum();
-		long started = System.nanoTime();
-		Thread.sleep(length.toMillis());
-		return (commits.sum() - start) / ((System.nanoTime() - started) / 1e9);
 	}
 
 	private void write(HikariDataSource pool, AtomicBoolean running, LongAdder commits) {
@@ -469,6 +509,105 @@ public final class CompactionBenchmark {
 	}
 
 	private record Round(double rate, double ratio, boolean checked) {
+	}
+
+	/**
+	 * Lets the pass run or holds it before its next batch, so that writer throughput can be measured in
+	 * alternating slots with and without compaction.
+	 */
+	private static final class Gate implements ChangeLogCompactor.BatchCheck {
+
+		private boolean open;
+
+		private boolean parked;
+
+		private boolean finished;
+
+		@Override
+		public synchronized void beforeBatch() {
+			this.parked = true;
+			notifyAll();
+			try {
+				while (!this.open) {
+					wait();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.parked = false;
+		}
+
+		synchronized void open() {
+			this.open = true;
+			notifyAll();
+		}
+
+		synchronized void closeAndAwaitParked() throws InterruptedException {
+			this.open = false;
+			while (!this.parked && !this.finished) {
+				wait();
+			}
+		}
+
+		synchronized void finished() {
+			this.finished = true;
+			notifyAll();
+		}
+
+		synchronized boolean isFinished() {
+			return this.finished;
+		}
+
+	}
+
+	/**
+	 * Writer commits and time, summed over slots with and without compaction running.
+	 */
+	private static final class Slots {
+
+		private final LongAdder commits;
+
+		private final long[] committed = new long[2];
+
+		private final long[] nanos = new long[2];
+
+		private final int[] count = new int[2];
+
+		Slots(LongAdder commits) {
+			this.commits = commits;
+		}
+
+		void measure(boolean compacting, Slot slot) throws InterruptedException {
+			int index = compacting ? 1 : 0;
+			long before = this.commits.sum();
+			long started = System.nanoTime();
+			slot.run();
+			this.nanos[index] += System.nanoTime() - started;
+			this.committed[index] += this.commits.sum() - before;
+			this.count[index]++;
+		}
+
+		double rate(boolean compacting) {
+			int index = compacting ? 1 : 0;
+			return this.committed[index] / (this.nanos[index] / 1e9);
+		}
+
+		double seconds(boolean compacting) {
+			return this.nanos[compacting ? 1 : 0] / 1e9;
+		}
+
+		int count(boolean compacting) {
+			return this.count[compacting ? 1 : 0];
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface Slot {
+
+		void run() throws InterruptedException;
+
 	}
 
 	/**
