@@ -268,7 +268,7 @@ public class PlasmaProperties {
 		 * Pause between two compaction batches, leaving the database and the CPU to the application's
 		 * writers for a moment.
 		 */
-		private Duration batchPause = Duration.ofMillis(20);
+		private Duration batchPause = Duration.ofMillis(40);
 
 		public boolean isEnabled() {
 			return this.enabled;

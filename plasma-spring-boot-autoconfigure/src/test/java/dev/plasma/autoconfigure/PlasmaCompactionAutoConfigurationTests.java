@@ -57,7 +57,7 @@ class PlasmaCompactionAutoConfigurationTests {
 			assertThat(scheduler.isRunning()).isTrue();
 			assertThat(scheduler.isScheduled()).isTrue();
 			assertThat(context.getBean(ChangeLogCompactor.class).batchSize()).isEqualTo(10000);
-			assertThat(context.getBean(ChangeLogCompactor.class).batchPause()).isEqualTo(Duration.ofMillis(20));
+			assertThat(context.getBean(ChangeLogCompactor.class).batchPause()).isEqualTo(Duration.ofMillis(40));
 			assertThat(context.getBean(CompactionJob.class).retention()).isEqualTo(Duration.ofDays(7));
 		});
 	}
