@@ -5,6 +5,7 @@
 #
 #   bench/sync-load.sh                    # build, fresh database plasma_bench_sync, default load
 #   SKIP_BUILD=1 bench/sync-load.sh       # reuse the jars in */target
+#   APP_JAR=/tmp/other-app.jar bench/sync-load.sh   # load another build of the sample app (A/B runs)
 #   APP_ARGS='--spring.datasource.hikari.maximum-pool-size=20' bench/sync-load.sh
 #
 # Environment: PORT (default 18080), DB (default plasma_bench_sync), PGHOST/PGUSER (default 127.0.0.1 and
@@ -18,7 +19,7 @@ PORT="${PORT:-18080}"
 DB="${DB:-plasma_bench_sync}"
 PGHOST="${PGHOST:-127.0.0.1}"
 PGUSER="${PGUSER:-postgres}"
-APP_JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+APP_JAR=${APP_JAR:-sample-app/target/sample-app-0.1.0-SNAPSHOT.jar}
 BENCH_JAR=bench/target/plasma-bench.jar
 APP_LOG=bench/target/sync-load-app.log
 

@@ -10,6 +10,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
@@ -54,6 +55,8 @@ public class Sequencer {
 
 	private final String isolationSql;
 
+	private final Flushes flushes = new Flushes();
+
 	/**
 	 * Creates a sequencer.
 	 * @param dataSource the data source holding Plasma's tables
@@ -77,9 +80,56 @@ public class Sequencer {
 	/**
 	 * Sequences everything committed so far: when this returns, every pending entry that was committed
 	 * before the call has a {@code row_version}.
+	 * <p>
+	 * Concurrent calls share flushes: one flush runs at a time in this sequencer, and a call waits for
+	 * the first flush that starts after it (running it itself when none is running). Such a flush sees
+	 * every entry committed before the call, so many pulls arriving together cost one or two flushes
+	 * instead of queueing one by one on the sequencer's row lock.
 	 * @return the head after flushing
 	 */
 	public long flush() {
+		long generation;
+		synchronized (this.flushes) {
+			long wanted = this.flushes.started + 1;
+			while (true) {
+				if (this.flushes.completed >= wanted) {
+					return this.flushes.head;
+				}
+				if (!this.flushes.running) {
+					this.flushes.running = true;
+					generation = ++this.flushes.started;
+					break;
+				}
+				try {
+					this.flushes.wait();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new DataAccessResourceFailureException(
+							"Plasma sequencer: interrupted while waiting for a flush", ex);
+				}
+			}
+		}
+		boolean done = false;
+		long head = -1;
+		try {
+			head = flushNow();
+			done = true;
+			return head;
+		}
+		finally {
+			synchronized (this.flushes) {
+				this.flushes.running = false;
+				if (done) {
+					this.flushes.completed = generation;
+					this.flushes.head = Math.max(this.flushes.head, head);
+				}
+				this.flushes.notifyAll();
+			}
+		}
+	}
+
+	private long flushNow() {
 		try (Connection connection = this.dataSource.getConnection()) {
 			if (!hasPending(connection)) {
 				return readHead(connection);
@@ -230,7 +280,22 @@ public class Sequencer {
 	private DataAccessException translate(String task, SQLException ex) {
 		DataAccessException translated = this.translator.translate("Plasma sequencer: " + task, null, ex);
 		return (translated != null) ? translated
-				: new org.springframework.dao.DataAccessResourceFailureException("Plasma sequencer: " + task, ex);
+				: new DataAccessResourceFailureException("Plasma sequencer: " + task, ex);
+	}
+
+	/**
+	 * Shared flush state, guarded by its own monitor: flushes are numbered in the order they start.
+	 */
+	private static final class Flushes {
+
+		private long started;
+
+		private long completed;
+
+		private boolean running;
+
+		private long head = -1;
+
 	}
 
 }

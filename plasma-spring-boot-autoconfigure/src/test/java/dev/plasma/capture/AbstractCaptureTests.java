@@ -335,6 +335,46 @@ public abstract class AbstractCaptureTests {
 	}
 
 	@Test
+	void concurrentFlushesEachSequenceEverythingCommittedBeforeTheyWereCalled() throws Exception {
+		this.plasma.install(synced("todos"));
+		int threads = 8;
+		int writesPerThread = 20;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<List<String>>> results = new java.util.ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				results.add(pool.submit(() -> {
+					List<String> unsequenced = new java.util.ArrayList<>();
+					for (int i = 0; i < writesPerThread; i++) {
+						String id = "w" + thread + "-" + i;
+						this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES (?, 'x', FALSE)", id);
+						long head = this.plasma.sequencer.flush();
+						Long version = this.plasma.jdbc.query("SELECT row_version FROM _plasma_changes WHERE row_id = ?",
+								(rs) -> rs.next() ? rs.getLong(1) : null, id);
+						if (version == null || version > head) {
+							unsequenced.add(id + " (version " + version + ", flush returned head " + head + ")");
+						}
+					}
+					return unsequenced;
+				}));
+			}
+			for (Future<List<String>> result : results) {
+				assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS))
+					.as("writes not sequenced when the flush called after their commit returned")
+					.isEmpty();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		List<ChangeEntry> entries = this.plasma.changeLog.readAfter(0, 10_000);
+		assertThat(entries).hasSize(threads * writesPerThread);
+		assertThat(entries).extracting(ChangeEntry::rowVersion)
+			.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, threads * writesPerThread).boxed().toList());
+	}
+
+	@Test
 	void aTransactionOpenForSecondsIsSeenAfterItCommitsWhileTheBackgroundSequencerRuns() throws Exception {
 		this.plasma.install(synced("todos"));
 		SequencerLoop loop = new SequencerLoop(this.plasma.sequencer, Duration.ofMillis(5), 1000);
