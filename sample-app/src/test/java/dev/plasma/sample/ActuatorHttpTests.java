@@ -1,0 +1,100 @@
+package dev.plasma.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Plasma's metrics, the {@code plasma} endpoint and the {@code plasma} health indicator as the sample app
+ * exposes them, over real HTTP through the embedded server.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "spring.datasource.url=jdbc:h2:mem:actuator_http_tests;DB_CLOSE_DELAY=-1")
+class ActuatorHttpTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final List<String> METERS = List.of("plasma.compaction.runs", "plasma.compaction.duration",
+			"plasma.compaction.removed", "plasma.compaction.floor", "plasma.compaction.last.success",
+			"plasma.changelog.entries", "plasma.changelog.head", "plasma.sequencer.pending", "plasma.push.mutations",
+			"plasma.pull.requests", "plasma.push.duration", "plasma.pull.duration");
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	private Response send(String method, String path, String body) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.header("Content-Type", "application/json");
+		request.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
+				: HttpRequest.BodyPublishers.noBody());
+		HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+	}
+
+	private record Response(int status, JsonNode body) {
+	}
+
+	@Test
+	void everyPlasmaMeterIsListedAndReadable() throws Exception {
+		Response names = send("GET", "/actuator/metrics", null);
+
+		assertThat(names.status()).isEqualTo(200);
+		List<String> listed = names.body().get("names").valueStream().map(JsonNode::stringValue).toList();
+		assertThat(listed).containsAll(METERS);
+		for (String meter : METERS) {
+			Response read = send("GET", "/actuator/metrics/" + meter, null);
+			assertThat(read.status()).as(meter).isEqualTo(200);
+			assertThat(read.body().get("name").stringValue()).isEqualTo(meter);
+			assertThat(read.body().get("measurements")).as(meter).isNotEmpty();
+		}
+		Response runs = send("GET", "/actuator/metrics/plasma.compaction.runs", null);
+		assertThat(runs.body().get("availableTags").toString()).contains("\"tag\":\"outcome\"")
+			.contains("success")
+			.contains("failure");
+	}
+
+	@Test
+	void theEndpointCompactsOnWriteAndReportsTheNewFloorMetricsAndHealth() throws Exception {
+		String push = "{\"pushVersion\":1,\"clientGroupID\":\"actuator-g\",\"profileID\":\"p\",\"schemaVersion\":\"1\","
+				+ "\"mutations\":[{\"clientID\":\"c1\",\"id\":1,\"name\":\"createTodo\",\"args\":{\"id\":\"a1\",\"text\":\"one\"}},"
+				+ "{\"clientID\":\"c1\",\"id\":2,\"name\":\"updateTodo\",\"args\":{\"id\":\"a1\",\"done\":true}}]}";
+		assertThat(send("POST", "/plasma/push", push).status()).isEqualTo(200);
+		assertThat(send("POST", "/plasma/pull", "{\"pullVersion\":1,\"clientGroupID\":\"actuator-g\","
+				+ "\"profileID\":\"p\",\"schemaVersion\":\"1\",\"cookie\":null}").status()).isEqualTo(200);
+		Response before = send("GET", "/actuator/plasma", null);
+		long head = before.body().get("head").longValue();
+
+		Response compacted = send("POST", "/actuator/plasma", "{\"safeUpToVersion\":" + head + "}");
+		Response after = send("GET", "/actuator/plasma", null);
+		Response successes = send("GET", "/actuator/metrics/plasma.compaction.runs?tag=outcome:success", null);
+		Response floor = send("GET", "/actuator/metrics/plasma.compaction.floor", null);
+		Response health = send("GET", "/actuator/health", null);
+
+		assertThat(head).isGreaterThanOrEqualTo(4);
+		assertThat(compacted.status()).isEqualTo(200);
+		assertThat(compacted.body().get("status").stringValue()).isEqualTo("compacted");
+		assertThat(compacted.body().get("result").get("upToVersion").longValue()).isEqualTo(head);
+		assertThat(compacted.body().get("result").get("removed").longValue()).isPositive();
+		assertThat(after.body().get("floor").longValue()).isEqualTo(head);
+		assertThat(after.body().get("entries").longValue()).isLessThan(before.body().get("entries").longValue());
+		assertThat(after.body().get("compaction").get("lastResult").get("upToVersion").longValue()).isEqualTo(head);
+		assertThat(successes.body().get("measurements").get(0).get("value").doubleValue()).isGreaterThanOrEqualTo(1);
+		assertThat(floor.body().get("measurements").get(0).get("value").doubleValue()).isEqualTo(head);
+		assertThat(health.body().get("components").get("plasma").get("status").stringValue()).isEqualTo("UP");
+	}
+
+}
