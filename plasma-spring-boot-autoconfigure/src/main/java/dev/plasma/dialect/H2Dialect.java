@@ -53,15 +53,17 @@ public class H2Dialect implements PlasmaDialect {
 
 	@Override
 	public void readRows(Connection connection, SyncedTable table, RowConsumer consumer) throws SQLException {
-		try (Statement select = connection.createStatement();
-				ResultSet rs = select.executeQuery("SELECT * FROM " + quote(table.physicalName()))) {
-			int width = table.columns().size();
-			while (rs.next()) {
-				Object[] row = new Object[width];
-				for (int i = 0; i < width; i++) {
-					row[i] = rs.getObject(i + 1);
+		try (Statement select = connection.createStatement()) {
+			select.setFetchSize(READ_ROWS_FETCH_SIZE);
+			try (ResultSet rs = select.executeQuery("SELECT * FROM " + quote(table.physicalName()))) {
+				int width = table.columns().size();
+				while (rs.next()) {
+					Object[] row = new Object[width];
+					for (int i = 0; i < width; i++) {
+						row[i] = rs.getObject(i + 1);
+					}
+					consumer.accept(RowRenderer.rowId(table, row), RowRenderer.json(table, row));
 				}
-				consumer.accept(RowRenderer.rowId(table, row), RowRenderer.json(table, row));
 			}
 		}
 	}

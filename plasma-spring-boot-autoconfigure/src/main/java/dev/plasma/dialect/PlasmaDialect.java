@@ -83,8 +83,14 @@ public interface PlasmaDialect {
 	}
 
 	/**
+	 * Rows fetched from the database at a time by {@link #readRows}, so a large table is streamed rather
+	 * than loaded whole by the driver (PostgreSQL needs the caller's transaction for that).
+	 */
+	int READ_ROWS_FETCH_SIZE = 1000;
+
+	/**
 	 * Streams every current row of a table as {@code (row_id, row JSON)}, rendered exactly as the
-	 * capture triggers render it.
+	 * capture triggers render it, {@value #READ_ROWS_FETCH_SIZE} rows fetched at a time.
 	 * @param connection the connection to read with (inside the caller's transaction)
 	 * @param table the table
 	 * @param consumer receives each row

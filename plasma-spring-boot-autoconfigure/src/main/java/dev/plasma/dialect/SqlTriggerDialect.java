@@ -100,9 +100,12 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 	public void readRows(Connection connection, SyncedTable table, RowConsumer consumer) throws SQLException {
 		String sql = "SELECT " + rowId(table, "t") + ", " + rowJson(table, "t") + " FROM " + quote(table.physicalName())
 				+ " t";
-		try (Statement statement = connection.createStatement(); java.sql.ResultSet rs = statement.executeQuery(sql)) {
-			while (rs.next()) {
-				consumer.accept(rs.getString(1), rs.getString(2));
+		try (Statement statement = connection.createStatement()) {
+			statement.setFetchSize(READ_ROWS_FETCH_SIZE);
+			try (java.sql.ResultSet rs = statement.executeQuery(sql)) {
+				while (rs.next()) {
+					consumer.accept(rs.getString(1), rs.getString(2));
+				}
 			}
 		}
 	}

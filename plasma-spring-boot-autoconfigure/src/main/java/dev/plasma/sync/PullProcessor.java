@@ -86,16 +86,44 @@ public class PullProcessor {
 	}
 
 	/**
-	 * Answers a pull.
+	 * Answers a pull, holding the whole answer in memory.
 	 * @param clientGroupId the pulling client group
 	 * @param cookieVersion the version of the request's cookie, {@code null} for none
 	 * @return the result
 	 * @throws CookieFromFutureException when the cookie is beyond the change log's head
 	 */
 	public PullResult pull(String clientGroupId, Long cookieVersion) {
+		List<PatchOperation> patch = new ArrayList<>();
+		PullHeader header = pull(clientGroupId, cookieVersion, new PatchSink() {
+
+			@Override
+			public void begin(PullHeader ignored) {
+			}
+
+			@Override
+			public void operation(String op, String key, String value) {
+				patch.add(new PatchOperation(op, key, value));
+			}
+
+		});
+		return new PullResult(header.version(), header.reset(), patch, header.lastMutationIds(),
+				header.lastMutationIdChanges(), header.hasMore());
+	}
+
+	/**
+	 * Answers a pull into a sink: the header first, then the patch operations, all while the pull's read
+	 * transaction is open. A reset's rows are handed over one by one as they are read, never collected.
+	 * @param clientGroupId the pulling client group
+	 * @param cookieVersion the version of the request's cookie, {@code null} for none
+	 * @param sink receives the answer
+	 * @return the header the sink received
+	 * @throws CookieFromFutureException when the cookie is beyond the change log's head (before the sink
+	 * receives anything)
+	 */
+	public PullHeader pull(String clientGroupId, Long cookieVersion, PatchSink sink) {
 		long started = System.nanoTime();
 		this.sequencer.flush();
-		PullResult result = this.readTransactions.execute((status) -> {
+		PullHeader header = this.readTransactions.execute((status) -> {
 			if (this.repeatableReadSql != null) {
 				this.jdbc.execute(this.repeatableReadSql);
 			}
@@ -107,22 +135,24 @@ public class PullProcessor {
 			}
 			Map<String, long[]> confirmations = confirmations(clientGroupId);
 			if (cookieVersion == null || cookieVersion < floor) {
-				return reset(head, confirmations);
+				return reset(head, confirmations, sink);
 			}
-			return incremental(clientGroupId, cookieVersion, head, confirmations);
+			return incremental(clientGroupId, cookieVersion, head, confirmations, sink);
 		});
-		this.observer.pullCompleted(result.reset(), Duration.ofNanos(System.nanoTime() - started));
-		return result;
+		this.observer.pullCompleted(header.reset(), Duration.ofNanos(System.nanoTime() - started));
+		return header;
 	}
 
-	private PullResult reset(long head, Map<String, long[]> confirmations) {
-		List<PatchOperation> patch = new ArrayList<>();
-		patch.add(PatchOperation.CLEAR);
+	private PullHeader reset(long head, Map<String, long[]> confirmations, PatchSink sink) {
+		Map<String, Long> confirmed = confirmedUpTo(confirmations, head);
+		PullHeader header = new PullHeader(head, true, confirmed, confirmed, false);
+		sink.begin(header);
+		sink.operation(PatchOperation.CLEAR.op(), null, null);
 		java.sql.Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			for (SyncedTable table : this.tables.synced()) {
-				this.dialect.readRows(connection, table,
-						(rowId, json) -> patch.add(PatchOperation.put(table.name() + "/" + rowId, json)));
+				String prefix = table.name() + "/";
+				this.dialect.readRows(connection, table, (rowId, json) -> sink.operation("put", prefix + rowId, json));
 			}
 		}
 		catch (java.sql.SQLException ex) {
@@ -132,12 +162,11 @@ public class PullProcessor {
 		finally {
 			DataSourceUtils.releaseConnection(connection, this.dataSource);
 		}
-		Map<String, Long> confirmed = confirmedUpTo(confirmations, head);
-		return new PullResult(head, true, patch, confirmed, confirmed, false);
+		return header;
 	}
 
-	private PullResult incremental(String clientGroupId, long cookieVersion, long head,
-			Map<String, long[]> confirmations) {
+	private PullHeader incremental(String clientGroupId, long cookieVersion, long head,
+			Map<String, long[]> confirmations, PatchSink sink) {
 		List<ChangeEntry> entries = this.changeLog.readBetween(cookieVersion, head, this.maxChanges);
 		boolean full = entries.size() == this.maxChanges;
 		long version = full ? entries.get(entries.size() - 1).rowVersion() : head;
@@ -160,7 +189,12 @@ public class PullProcessor {
 		}
 		Map<String, Long> confirmed = new TreeMap<>(changes);
 		confirmed.putAll(confirmedUpTo(confirmations, version));
-		return new PullResult(version, false, new ArrayList<>(byKey.values()), confirmed, changes, version < head);
+		PullHeader header = new PullHeader(version, false, confirmed, changes, version < head);
+		sink.begin(header);
+		for (PatchOperation operation : byKey.values()) {
+			sink.operation(operation.op(), operation.key(), operation.value());
+		}
+		return header;
 	}
 
 	private Map<String, long[]> confirmations(String clientGroupId) {

@@ -11,7 +11,6 @@ import org.springframework.web.servlet.function.ServerResponse;
 import dev.plasma.sync.BadSyncRequestException;
 import dev.plasma.sync.Cookie;
 import dev.plasma.sync.MutationResult;
-import dev.plasma.sync.PullResult;
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PushProcessor;
 
@@ -66,13 +65,11 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 			}
 			cookieVersion = Cookie.decode(pull.cookie().stringValue());
 		}
-		PullResult result = this.pullProcessor.pull(pull.clientGroupId(), cookieVersion);
-		return ok(this.responses.write((generator) -> {
-			generator.writeStringProperty("cookie", Cookie.encode(result.version()));
-			SyncResponses.writeIds(generator, "lastMutationIDs", result.lastMutationIds());
-			SyncResponses.writePatch(generator, result.patch());
-			generator.writeBooleanProperty("hasMore", result.hasMore());
-		}));
+		return pull(pull.clientGroupId(), cookieVersion, (generator, header) -> {
+			generator.writeStringProperty("cookie", Cookie.encode(header.version()));
+			SyncResponses.writeIds(generator, "lastMutationIDs", header.lastMutationIds());
+			generator.writeBooleanProperty("hasMore", header.hasMore());
+		});
 	}
 
 	private void checkSchemaVersion(String schemaVersion) {

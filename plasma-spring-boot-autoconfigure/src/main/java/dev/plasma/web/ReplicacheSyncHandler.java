@@ -11,7 +11,6 @@ import dev.plasma.sync.BadSyncRequestException;
 import dev.plasma.sync.Cookie;
 import dev.plasma.sync.CookieFromFutureException;
 import dev.plasma.sync.PullProcessor;
-import dev.plasma.sync.PullResult;
 import dev.plasma.sync.PushProcessor;
 
 /**
@@ -57,22 +56,19 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 			return versionNotSupported("schema");
 		}
 		Long cookieVersion = cookieVersion(pull.cookie());
-		PullResult result;
 		try {
-			result = this.pullProcessor.pull(pull.clientGroupId(), cookieVersion);
+			return pull(pull.clientGroupId(), cookieVersion, (generator, header) -> {
+				generator.writeName("cookie");
+				generator.writeStartObject();
+				generator.writeNumberProperty("order", header.version());
+				generator.writeStringProperty("c1", Cookie.encode(header.version()));
+				generator.writeEndObject();
+				SyncResponses.writeIds(generator, "lastMutationIDChanges", header.lastMutationIdChanges());
+			});
 		}
 		catch (CookieFromFutureException ex) {
 			return ok(this.responses.error("ClientStateNotFound", null));
 		}
-		return ok(this.responses.write((generator) -> {
-			generator.writeName("cookie");
-			generator.writeStartObject();
-			generator.writeNumberProperty("order", result.version());
-			generator.writeStringProperty("c1", Cookie.encode(result.version()));
-			generator.writeEndObject();
-			SyncResponses.writeIds(generator, "lastMutationIDChanges", result.lastMutationIdChanges());
-			SyncResponses.writePatch(generator, result.patch());
-		}));
 	}
 
 	private static Long cookieVersion(JsonNode cookie) {

@@ -2,10 +2,12 @@ package dev.plasma.web;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,6 +19,7 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.PullHeader;
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PushProcessor;
 
@@ -37,7 +40,15 @@ public abstract class SyncHandlerSupport {
 
 	final PullProcessor pullProcessor;
 
+	/**
+	 * The most bytes of a pull's answer kept in memory; a larger answer (a full state) moves to a
+	 * temporary file until it is sent.
+	 */
+	static final int PULL_MEMORY_LIMIT = 1024 * 1024;
+
 	private final Set<String> acceptedSchemaVersions;
+
+	private final JsonMapper jsonMapper;
 
 	SyncHandlerSupport(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
 			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
@@ -46,6 +57,7 @@ public abstract class SyncHandlerSupport {
 		this.pushProcessor = pushProcessor;
 		this.pullProcessor = pullProcessor;
 		this.acceptedSchemaVersions = Set.copyOf(acceptedSchemaVersions);
+		this.jsonMapper = jsonMapper;
 	}
 
 	/**
@@ -89,6 +101,22 @@ public abstract class SyncHandlerSupport {
 			logger.warn("Plasma: sync request failed on the database; the client will retry: " + ex.getMessage());
 			return json(HttpStatus.SERVICE_UNAVAILABLE,
 					this.responses.error("Unavailable", "the database is unavailable; retry later"));
+		}
+	}
+
+	/**
+	 * Runs a pull and writes its answer as it is read: {@code headerWriter} writes the protocol's fields,
+	 * followed by the {@code patch} array.
+	 */
+	ServerResponse pull(String clientGroupId, Long cookieVersion, BiConsumer<JsonGenerator, PullHeader> headerWriter) {
+		PullResponseWriter writer = new PullResponseWriter(this.jsonMapper, PULL_MEMORY_LIMIT, headerWriter);
+		try {
+			this.pullProcessor.pull(clientGroupId, cookieVersion, writer);
+			return writer.finish();
+		}
+		catch (RuntimeException ex) {
+			writer.abandon();
+			throw ex;
 		}
 	}
 

@@ -1,14 +1,11 @@
 package dev.plasma.web;
 
 import java.io.ByteArrayOutputStream;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.plasma.sync.PatchOperation;
 
 /**
  * Writes response bodies. Row values are written as the raw JSON the change log holds.
@@ -38,24 +35,6 @@ class SyncResponses {
 				generator.writeStringProperty("message", message);
 			}
 		});
-	}
-
-	static void writePatch(JsonGenerator generator, List<PatchOperation> patch) {
-		generator.writeName("patch");
-		generator.writeStartArray();
-		for (PatchOperation operation : patch) {
-			generator.writeStartObject();
-			generator.writeStringProperty("op", operation.op());
-			if (operation.key() != null) {
-				generator.writeStringProperty("key", operation.key());
-			}
-			if (operation.value() != null) {
-				generator.writeName("value");
-				generator.writeRawValue(operation.value());
-			}
-			generator.writeEndObject();
-		}
-		generator.writeEndArray();
 	}
 
 	static void writeIds(JsonGenerator generator, String name, Map<String, Long> ids) {

@@ -365,6 +365,72 @@ public abstract class AbstractSyncTests {
 			.containsExactly(MutationOutcome.FAILED, MutationOutcome.APPLIED);
 	}
 
+	@Test
+	void aResetHandsItsRowsToTheSinkOneByOneInsideOneSnapshot() throws Exception {
+		List<Object[]> rows = new ArrayList<>();
+		for (int i = 0; i < 2500; i++) {
+			rows.add(new Object[] { "bulk-" + i });
+		}
+		this.plasma.jdbc.batchUpdate("INSERT INTO todos (id, text, done) VALUES (?, 'bulk', FALSE)", rows);
+		List<String> keys = new ArrayList<>();
+		List<String> whileStreaming = new ArrayList<>();
+		PullHeader header = this.pull.pull("g-stream", null, new PatchSink() {
+
+			@Override
+			public void begin(PullHeader begun) {
+				assertThat(keys).isEmpty();
+			}
+
+			@Override
+			public void operation(String op, String key, String value) {
+				if (keys.size() == 1) {
+					java.sql.Connection connection = org.springframework.jdbc.datasource.DataSourceUtils
+						.getConnection(AbstractSyncTests.this.dataSource);
+					try (java.sql.Connection other = AbstractSyncTests.this.dataSource.getConnection();
+							java.sql.Statement insert = other.createStatement()) {
+						whileStreaming.add("autocommit=" + connection.getAutoCommit());
+						whileStreaming.addAll(streamingEvidence(connection));
+						other.setAutoCommit(true);
+						insert.executeUpdate("INSERT INTO todos (id, text, done) VALUES ('written-meanwhile', 'late', FALSE)");
+					}
+					catch (java.sql.SQLException ex) {
+						throw new IllegalStateException(ex);
+					}
+				}
+				keys.add((key != null) ? key : op);
+			}
+
+		});
+		PullResult after = this.pull.pull("g-stream", header.version());
+
+		assertThat(header.reset()).isTrue();
+		assertThat(keys.get(0)).isEqualTo("clear");
+		assertThat(keys).hasSize(1 + 2500 + 2).contains("todos/existing", "todos/bulk-0", "todos/bulk-2499", "counters/1")
+			.doesNotContain("todos/written-meanwhile");
+		assertThat(whileStreaming).first().isEqualTo("autocommit=false");
+		assertThat(whileStreaming).containsAll(expectedStreamingEvidence());
+		assertThat(after.patch()).containsExactly(PatchOperation.put("todos/written-meanwhile",
+				after.patch().get(0).value()));
+	}
+
+	/**
+	 * What the pull's connection shows while a reset's rows are being read, on this database.
+	 * @param connection the pull's connection
+	 * @return evidence that the rows are fetched in parts
+	 * @throws java.sql.SQLException on database errors
+	 */
+	protected List<String> streamingEvidence(java.sql.Connection connection) throws java.sql.SQLException {
+		return List.of();
+	}
+
+	/**
+	 * The evidence {@link #streamingEvidence} must return on this database.
+	 * @return the expected evidence
+	 */
+	protected List<String> expectedStreamingEvidence() {
+		return List.of();
+	}
+
 	protected JsonNode json(String text) {
 		return JSON.readTree(text);
 	}

@@ -178,6 +178,49 @@ class SyncHttpTests {
 		assertThat(pulled.body().get("lastMutationIDs").get("c1").longValue()).isEqualTo(2);
 	}
 
+	@Test
+	void aFullStateLargerThanTheInMemoryLimitArrivesWholeOnBothProtocolsAndLeavesNoTemporaryFile() throws Exception {
+		String text = "t".repeat(200);
+		java.util.List<Object[]> rows = new java.util.ArrayList<>();
+		for (int i = 0; i < 6000; i++) {
+			rows.add(new Object[] { "big-" + i, text + i, i });
+		}
+		this.jdbc.batchUpdate("INSERT INTO todos (id, text, done, created_at) VALUES (?, ?, FALSE, ?)", rows);
+		java.util.Set<String> filesBefore = pullFiles();
+
+		Response nativePull = post("/plasma/pull", pull("big-g", "null"));
+		Response replicachePull = post("/plasma/replicache/pull", pull("big-g", "null"));
+
+		for (Response response : java.util.List.of(nativePull, replicachePull)) {
+			assertThat(response.status()).isEqualTo(200);
+			JsonNode patch = response.body().get("patch");
+			assertThat(patch).hasSize(6001);
+			assertThat(patch.get(0).get("op").stringValue()).isEqualTo("clear");
+			java.util.Set<String> keys = new java.util.HashSet<>();
+			patch.valueStream().skip(1).forEach((operation) -> {
+				assertThat(operation.get("op").stringValue()).isEqualTo("put");
+				String id = operation.get("key").stringValue().substring("todos/".length());
+				assertThat(operation.get("value").get("text").stringValue()).isEqualTo(text + id.substring(4));
+				keys.add(id);
+			});
+			assertThat(keys).hasSize(6000);
+		}
+		assertThat(nativePull.body().get("cookie").stringValue()).startsWith("c1:");
+		assertThat(nativePull.body().get("hasMore").booleanValue()).isFalse();
+		assertThat(replicachePull.body().get("cookie").get("c1").stringValue())
+			.isEqualTo(nativePull.body().get("cookie").stringValue());
+		assertThat(pullFiles()).isEqualTo(filesBefore);
+	}
+
+	private static java.util.Set<String> pullFiles() throws java.io.IOException {
+		try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files
+			.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+			return files.map((file) -> file.getFileName().toString())
+				.filter((name) -> name.startsWith("plasma-pull-"))
+				.collect(java.util.stream.Collectors.toSet());
+		}
+	}
+
 	private static void assertBadRequest(Response response, String message) {
 		assertThat(response.status()).as(response.body().toString()).isEqualTo(400);
 		assertThat(response.body().get("error").stringValue()).isEqualTo("BadRequest");

@@ -1,0 +1,15 @@
+package dev.plasma.sync;
+
+import java.util.Map;
+
+/**
+ * Everything a pull answers except its patch, known before the first patch operation.
+ * @param version the version the client has now received everything up to (the new cookie)
+ * @param reset whether the patch starts with {@code clear} and holds the full state
+ * @param lastMutationIds confirmed mutation IDs of the group's clients as of {@code version}
+ * @param lastMutationIdChanges the confirmations that changed since the request's cookie
+ * @param hasMore whether more changes are waiting (pull again with the new cookie)
+ */
+public record PullHeader(long version, boolean reset, Map<String, Long> lastMutationIds,
+		Map<String, Long> lastMutationIdChanges, boolean hasMore) {
+}
