@@ -823,6 +823,58 @@ async function main() {
 
 	await Promise.all(clients.map((c) => c.rep.close()));
 
+	// --- paging with the real client: a backlog over plasma.pull.max-changes, caught up through plasma:hasMore
+	if (plain) {
+		const pager = new Replicache({
+			name: `e2e-${RUN_ID}-pager`,
+			licenseKey: TEST_LICENSE_KEY,
+			pushURL: `${replicacheBase}/push`,
+			pullURL: `${replicacheBase}/pull`,
+			kvStore: 'mem',
+			mutators,
+			pullInterval: 600000, // no interval pull during the check: only the subscription below pulls
+			logLevel: 'error',
+			logSinks: [{ log(level, context, ...args) { replicacheErrors.push(`pager ${level} ${args.join(' ')}`); } }],
+		});
+		await pager.pull({ now: true });
+		const resetDeadline = Date.now() + 10000;
+		while ((await readTodos(pager)).size < dbRows.length && Date.now() < resetDeadline) {
+			await sleep(50);
+		}
+		const backlog = MAX_CHANGES * 3 + 7;
+		for (let i = 0; i < backlog; i++) {
+			await postJson(`${base}/plain/todos`, { id: `page-${RUN_ID}-${i}`, text: `paged ${i}` });
+		}
+		const expected = await getTodos(base);
+		const seenMore = [];
+		const unsubscribe = pager.subscribe((tx) => tx.get('plasma:hasMore'), {
+			onData(more) {
+				if (more !== undefined) {
+					seenMore.push(more);
+					pager.pull({ now: true }).catch(() => {});
+				}
+			},
+		});
+		await pager.pull({ now: true });
+		const deadline = Date.now() + 15000;
+		let pagerProblems = ['not compared yet'];
+		let moreLeft;
+		while (Date.now() < deadline) {
+			await sleep(100);
+			moreLeft = await pager.query((tx) => tx.get('plasma:hasMore'));
+			pagerProblems = compareWithDatabase('pager', await readTodos(pager), expected);
+			if (pagerProblems.length === 0 && moreLeft === undefined) {
+				break;
+			}
+		}
+		unsubscribe();
+		await pager.close();
+		check(`a client ${backlog} changes behind (plasma.pull.max-changes=${MAX_CHANGES}) catches up with one pull plus the pulls its plasma:hasMore subscription made (key set ${seenMore.length} times, then deleted)`,
+			pagerProblems.length === 0 && moreLeft === undefined && seenMore.length >= 2,
+			`hasMore values seen ${JSON.stringify(seenMore)}, left ${JSON.stringify(moreLeft)}\n${pagerProblems.slice(0, 10).join('\n')}`);
+		dbRows = expected;
+	}
+
 	// --- protocol facts over raw fetch ---------------------------------------------------------------
 	const rawGroup = `raw-${RUN_ID}`;
 	const pullBody = (cookie) => ({ pullVersion: 1, clientGroupID: rawGroup, profileID: 'p-raw', schemaVersion: '', cookie });

@@ -24,20 +24,28 @@ final class PullResponseWriter implements PatchSink {
 
 	private final BiConsumer<JsonGenerator, PullHeader> headerWriter;
 
+	private final BiConsumer<PullHeader, PatchSink> lastOperations;
+
+	private PullHeader header;
+
 	/**
 	 * Creates a writer.
 	 * @param jsonMapper creates the generator
 	 * @param memoryLimit the most bytes kept in memory before the body moves to a temporary file
 	 * @param headerWriter writes the protocol's fields other than {@code patch}
+	 * @param lastOperations adds the protocol's own operations at the end of the patch
 	 */
-	PullResponseWriter(JsonMapper jsonMapper, int memoryLimit, BiConsumer<JsonGenerator, PullHeader> headerWriter) {
+	PullResponseWriter(JsonMapper jsonMapper, int memoryLimit, BiConsumer<JsonGenerator, PullHeader> headerWriter,
+			BiConsumer<PullHeader, PatchSink> lastOperations) {
 		this.buffer = new SpillingBuffer(memoryLimit);
 		this.generator = jsonMapper.createGenerator(this.buffer);
 		this.headerWriter = headerWriter;
+		this.lastOperations = lastOperations;
 	}
 
 	@Override
 	public void begin(PullHeader header) {
+		this.header = header;
 		this.generator.writeStartObject();
 		this.headerWriter.accept(this.generator, header);
 		this.generator.writeName("patch");
@@ -64,6 +72,7 @@ final class PullResponseWriter implements PatchSink {
 	 * @return the response
 	 */
 	ServerResponse finish() {
+		this.lastOperations.accept(this.header, this);
 		this.generator.writeEndArray();
 		this.generator.writeEndObject();
 		this.generator.close();

@@ -20,12 +20,23 @@ import dev.plasma.sync.PushProcessor;
  * <li>The cookie is an ordered object, <code>{"order": 123, "c1": "c1:..."}</code>, whose {@code order}
  * grows with the {@code c1} cursor.</li>
  * <li>Confirmations travel as {@code lastMutationIDChanges}.</li>
+ * <li>An answer cut short by {@code plasma.pull.max-changes} ends its patch with a {@code put} of
+ * {@value #HAS_MORE_KEY} (the answer's version, so that its value changes from page to page and a
+ * subscription fires on each) and marks its cookie <code>"more": true</code>; the answer to that
+ * cookie which catches up ends with a {@code del} of the key. The key holds no slash, so it never collides
+ * with a row's {@code <table>/<row id>}. A client subscribes to it and pulls again while it is set
+ * (Replicache itself pulls only on its interval or a poke).</li>
  * <li>Protocol errors are HTTP 200 bodies: <code>{"error":"VersionNotSupported","versionType":...}</code>
  * and <code>{"error":"ClientStateNotFound"}</code> (for a cookie this server cannot have issued, such as
  * one from the future); the client then starts over.</li>
  * </ul>
  */
 public class ReplicacheSyncHandler extends SyncHandlerSupport {
+
+	/**
+	 * The key a Replicache patch sets while more changes are waiting for the client.
+	 */
+	public static final String HAS_MORE_KEY = "plasma:hasMore";
 
 	public ReplicacheSyncHandler(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
 			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
@@ -56,14 +67,25 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 			return versionNotSupported("schema");
 		}
 		Long cookieVersion = cookieVersion(pull.cookie());
+		boolean toldMore = pull.cookie().isObject() && pull.cookie().path("more").asBoolean(false);
 		try {
 			return pull(pull.clientGroupId(), cookieVersion, (generator, header) -> {
 				generator.writeName("cookie");
 				generator.writeStartObject();
 				generator.writeNumberProperty("order", header.version());
 				generator.writeStringProperty("c1", Cookie.encode(header.version()));
+				if (header.hasMore()) {
+					generator.writeBooleanProperty("more", true);
+				}
 				generator.writeEndObject();
 				SyncResponses.writeIds(generator, "lastMutationIDChanges", header.lastMutationIdChanges());
+			}, (header, sink) -> {
+				if (header.hasMore()) {
+					sink.operation("put", HAS_MORE_KEY, Long.toString(header.version()));
+				}
+				else if (toldMore && !header.reset()) {
+					sink.operation("del", HAS_MORE_KEY, null);
+				}
 			});
 		}
 		catch (CookieFromFutureException ex) {

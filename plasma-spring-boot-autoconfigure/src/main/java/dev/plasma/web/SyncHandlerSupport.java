@@ -19,6 +19,7 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.PatchSink;
 import dev.plasma.sync.PullHeader;
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PushProcessor;
@@ -109,7 +110,18 @@ public abstract class SyncHandlerSupport {
 	 * followed by the {@code patch} array.
 	 */
 	ServerResponse pull(String clientGroupId, Long cookieVersion, BiConsumer<JsonGenerator, PullHeader> headerWriter) {
-		PullResponseWriter writer = new PullResponseWriter(this.jsonMapper, PULL_MEMORY_LIMIT, headerWriter);
+		return pull(clientGroupId, cookieVersion, headerWriter, (header, sink) -> {
+		});
+	}
+
+	/**
+	 * Runs a pull like {@link #pull(String, Long, BiConsumer)} and lets {@code lastOperations} add the
+	 * protocol's own operations at the end of the patch.
+	 */
+	ServerResponse pull(String clientGroupId, Long cookieVersion, BiConsumer<JsonGenerator, PullHeader> headerWriter,
+			BiConsumer<PullHeader, PatchSink> lastOperations) {
+		PullResponseWriter writer = new PullResponseWriter(this.jsonMapper, PULL_MEMORY_LIMIT, headerWriter,
+				lastOperations);
 		try {
 			this.pullProcessor.pull(clientGroupId, cookieVersion, writer);
 			return writer.finish();
