@@ -35,14 +35,17 @@ import dev.plasma.sequencer.Sequencer;
 public class PullProcessor {
 
 	/**
-	 * Reads head and floor, and touches {@code _plasma_changes} in the same statement: H2 takes the
-	 * REPEATABLE READ snapshot of each table at the table's first read in the transaction, so without it a
-	 * compaction committing between this read and the read of the entries could delete entries of a
-	 * client whose cookie is at or above the floor read here (contract invariant 7).
+	 * Reads head, floor and the group's confirmations in one statement, and touches {@code _plasma_changes}
+	 * in it too: H2 takes the REPEATABLE READ snapshot of each table at the table's first read in the
+	 * transaction, so without it a compaction committing between this read and the read of the entries
+	 * could delete entries of a client whose cookie is at or above the floor read here (contract invariant
+	 * 7). One row per confirmed client of the group, or one row with NULL client columns for none.
 	 */
 	private static final String READ_STATE_SQL = """
-			SELECT head, compaction_floor, (SELECT COUNT(*) FROM _plasma_changes WHERE row_version = 0)
-			FROM _plasma_sequencer WHERE id = 1""";
+			SELECT s.head, s.compaction_floor, (SELECT COUNT(*) FROM _plasma_changes WHERE row_version = 0),
+			  c.client_id, c.mutation_id, c.row_version
+			FROM _plasma_sequencer s LEFT JOIN _plasma_client_confirmations c ON c.client_group_id = ?
+			WHERE s.id = 1""";
 
 	private final DataSource dataSource;
 
@@ -127,13 +130,25 @@ public class PullProcessor {
 			if (this.repeatableReadSql != null) {
 				this.jdbc.execute(this.repeatableReadSql);
 			}
-			long[] state = this.jdbc.queryForObject(READ_STATE_SQL, (rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
+			long[] state = { -1, 0 };
+			Map<String, long[]> confirmations = new TreeMap<>();
+			this.jdbc.query(READ_STATE_SQL, (rs) -> {
+				state[0] = rs.getLong(1);
+				state[1] = rs.getLong(2);
+				String clientId = rs.getString(4);
+				if (clientId != null) {
+					confirmations.put(clientId, new long[] { rs.getLong(5), rs.getLong(6) });
+				}
+			}, clientGroupId);
 			long head = state[0];
 			long floor = state[1];
+			if (head < 0) {
+				throw new org.springframework.dao.DataAccessResourceFailureException(
+						"Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
+			}
 			if (cookieVersion != null && cookieVersion > head) {
 				throw new CookieFromFutureException(cookieVersion, head);
 			}
-			Map<String, long[]> confirmations = confirmations(clientGroupId);
 			if (cookieVersion == null || cookieVersion < floor) {
 				return reset(head, confirmations, sink);
 			}
@@ -195,16 +210,6 @@ public class PullProcessor {
 			sink.operation(operation.op(), operation.key(), operation.value());
 		}
 		return header;
-	}
-
-	private Map<String, long[]> confirmations(String clientGroupId) {
-		Map<String, long[]> confirmations = new TreeMap<>();
-		this.jdbc.query(
-				"SELECT client_id, mutation_id, row_version FROM _plasma_client_confirmations WHERE client_group_id = ?",
-				(rs) -> {
-					confirmations.put(rs.getString(1), new long[] { rs.getLong(2), rs.getLong(3) });
-				}, clientGroupId);
-		return confirmations;
 	}
 
 	private static Map<String, Long> confirmedUpTo(Map<String, long[]> confirmations, long version) {
