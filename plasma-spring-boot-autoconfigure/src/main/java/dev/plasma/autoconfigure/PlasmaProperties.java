@@ -266,7 +266,8 @@ public class PlasmaProperties {
 
 		/**
 		 * Pause between two compaction batches, leaving the database and the CPU to the application's
-		 * writers for a moment.
+		 * writers for a moment. A batch that took longer is followed by a pause as long as it took, so
+		 * compaction never takes more than half of the time. 0 runs the batches back to back.
 		 */
 		private Duration batchPause = Duration.ofMillis(40);
 

@@ -205,6 +205,58 @@ public abstract class AbstractCompactionTests {
 	}
 
 	@Test
+	void aBatchThatTookLongerThanThePauseIsFollowedByAPauseAsLongAsItTook() {
+		writeHistory(2);
+		long head = flush();
+		List<Long> statementStarts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+		ChangeLogCompactor paused = new ChangeLogCompactor(slowStatements(this.dataSource, 40, statementStarts),
+				this.plasma.dialect, 5, java.time.Duration.ofMillis(1), List.of());
+		List<Long> batchStarts = new java.util.ArrayList<>();
+
+		CompactionResult result = paused.compactChangeLog(head, () -> batchStarts.add(System.nanoTime()));
+
+		assertThat(result.batches()).isGreaterThan(2);
+		for (int i = 1; i < batchStarts.size(); i++) {
+			long from = batchStarts.get(i - 1);
+			long to = batchStarts.get(i);
+			long statements = statementStarts.stream().filter((at) -> at > from && at < to).count();
+			assertThat(statements).isPositive();
+			assertThat(java.time.Duration.ofNanos(to - from))
+				.as("batch %d: %d statements of at least 40 ms each, then a pause at least as long", i, statements)
+				.isGreaterThanOrEqualTo(java.time.Duration.ofMillis(2 * 40 * statements - 5));
+		}
+	}
+
+	/**
+	 * A data source whose connections take {@code millis} longer to prepare or create each statement, and
+	 * record when each such call began.
+	 */
+	private static javax.sql.DataSource slowStatements(javax.sql.DataSource dataSource, long millis,
+			List<Long> statementStarts) {
+		return new org.springframework.jdbc.datasource.DelegatingDataSource(dataSource) {
+
+			@Override
+			public java.sql.Connection getConnection() throws java.sql.SQLException {
+				java.sql.Connection connection = super.getConnection();
+				return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+						new Class<?>[] { java.sql.Connection.class }, (proxy, method, args) -> {
+							if (method.getName().equals("prepareStatement") || method.getName().equals("createStatement")) {
+								statementStarts.add(System.nanoTime());
+								Thread.sleep(millis);
+							}
+							try {
+								return method.invoke(connection, args);
+							}
+							catch (java.lang.reflect.InvocationTargetException ex) {
+								throw ex.getCause();
+							}
+						});
+			}
+
+		};
+	}
+
+	@Test
 	void compactingAgainChangesNothing() {
 		writeHistory(5);
 		long head = flush();
