@@ -46,6 +46,8 @@ public abstract class AbstractSyncTests {
 
 	private SyncedTables tables;
 
+	private final java.util.concurrent.atomic.AtomicInteger outages = new java.util.concurrent.atomic.AtomicInteger();
+
 	@BeforeEach
 	void setUp() {
 		this.dataSource = database().create(12);
@@ -68,6 +70,18 @@ public abstract class AbstractSyncTests {
 		mutators.register("draft", (args, context) -> this.plasma.jdbc
 			.update("INSERT INTO drafts (id, text) VALUES (?, 'private')", args.get("id").asString()));
 		mutators.register("noop", (args, context) -> {
+		});
+		mutators.register("outage", (args, context) -> {
+			this.plasma.jdbc.update("UPDATE counters SET n = n + 100 WHERE id = 1");
+			if (this.outages.getAndDecrement() > 0) {
+				throw new org.springframework.dao.DataAccessResourceFailureException("connection lost (simulated)");
+			}
+		});
+		mutators.register("busy", (args, context) -> {
+			this.plasma.jdbc.update("UPDATE counters SET n = n + 1000 WHERE id = 1");
+			if (this.outages.getAndDecrement() > 0) {
+				throw new org.springframework.dao.CannotAcquireLockException("lock wait timeout (simulated)");
+			}
 		});
 		mutators.register("explode", (args, context) -> {
 			this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('half-done', 'x', FALSE)");
@@ -139,6 +153,36 @@ public abstract class AbstractSyncTests {
 		assertThat(second.patch()).isEmpty();
 		assertThat(second.lastMutationIdChanges()).isEmpty();
 		assertThat(second.lastMutationIds()).containsExactly(Map.entry("c1", 1L));
+	}
+
+	@Test
+	void anInfrastructureFailureFailsThePushAndLeavesTheLedgerSoTheRetryRunsTheMutation() {
+		this.outages.set(1);
+		assertThatExceptionOfType(org.springframework.dao.DataAccessResourceFailureException.class)
+			.isThrownBy(() -> this.push.push("g1", List.of(mutation("c1", 1, "increment", "{}"),
+					mutation("c1", 2, "outage", "{}"), mutation("c1", 3, "increment", "{}"))));
+		PullResult afterFailure = this.pull.pull("g1", null);
+
+		List<MutationResult> retried = this.push.push("g1", List.of(mutation("c1", 1, "increment", "{}"),
+				mutation("c1", 2, "outage", "{}"), mutation("c1", 3, "increment", "{}")));
+
+		assertThat(afterFailure.lastMutationIds()).containsExactly(Map.entry("c1", 1L));
+		assertThat(retried).extracting(MutationResult::outcome)
+			.containsExactly(MutationOutcome.DUPLICATE, MutationOutcome.APPLIED, MutationOutcome.APPLIED);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class))
+			.as("mutation 1 once, the failed attempt of 2 rolled back, 2 and 3 once").isEqualTo(1 + 100 + 1);
+	}
+
+	@Test
+	void aTransientFailureIsRetriedWithinThePushAndTheMutationRunsOnce() {
+		this.outages.set(2);
+
+		List<MutationResult> results = this.push.push("g1", List.of(mutation("c1", 1, "busy", "{}")));
+
+		assertThat(results).extracting(MutationResult::outcome).containsExactly(MutationOutcome.APPLIED);
+		assertThat(this.outages.get()).as("two failed attempts, then one that ran").isEqualTo(-1);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class)).isEqualTo(1000);
+		assertThat(this.pull.pull("g1", null).lastMutationIds()).containsExactly(Map.entry("c1", 1L));
 	}
 
 	@Test

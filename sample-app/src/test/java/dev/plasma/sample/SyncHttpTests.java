@@ -221,6 +221,43 @@ class SyncHttpTests {
 		}
 	}
 
+	@Test
+	void aDatabaseOutageInAMutatorAnswers503AndLeavesTheLedgerSoTheRetryRunsIt() throws Exception {
+		SimulatedOutage.remaining.set(1);
+		String mutations = create("c1", 1, "before-outage") + ","
+				+ "{\"clientID\":\"c1\",\"id\":2,\"name\":\"simulatedOutage\",\"args\":{}}";
+
+		Response failed = post("/plasma/push", push("outage-g", mutations));
+		String afterFailure = storedState();
+		Response retried = post("/plasma/push", push("outage-g", mutations));
+
+		assertThat(failed.status()).isEqualTo(503);
+		assertThat(failed.body().get("error").stringValue()).isEqualTo("Unavailable");
+		assertThat(failed.body().get("message").stringValue()).contains("retry");
+		assertThat(afterFailure).isEqualTo("[before-outage] [outage-g/c1=1]");
+		assertThat(retried.status()).isEqualTo(200);
+		assertThat(retried.body().get("results").get(0).get("outcome").stringValue()).isEqualTo("duplicate");
+		assertThat(retried.body().get("results").get(1).get("outcome").stringValue()).isEqualTo("applied");
+		assertThat(storedState()).isEqualTo("[before-outage] [outage-g/c1=2]");
+	}
+
+	/**
+	 * A mutator that fails like a lost database connection while {@link #remaining} is positive.
+	 */
+	@org.springframework.boot.test.context.TestConfiguration
+	static class SimulatedOutage {
+
+		static final java.util.concurrent.atomic.AtomicInteger remaining = new java.util.concurrent.atomic.AtomicInteger();
+
+		@dev.plasma.mutation.PlasmaMutator("simulatedOutage")
+		void simulatedOutage(JsonNode args) {
+			if (remaining.getAndDecrement() > 0) {
+				throw new org.springframework.dao.DataAccessResourceFailureException("connection lost (simulated)");
+			}
+		}
+
+	}
+
 	private static void assertBadRequest(Response response, String message) {
 		assertThat(response.status()).as(response.body().toString()).isEqualTo(400);
 		assertThat(response.body().get("error").stringValue()).isEqualTo("BadRequest");
