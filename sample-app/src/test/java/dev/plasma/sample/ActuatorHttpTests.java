@@ -14,6 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.plasma.sync.Cookie;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,6 +50,20 @@ class ActuatorHttpTests {
 	private record Response(int status, JsonNode body) {
 	}
 
+	private static String push(String mutations) {
+		return "{\"pushVersion\":1,\"clientGroupID\":\"actuator-g\",\"profileID\":\"p\",\"schemaVersion\":\"1\","
+				+ "\"mutations\":[" + mutations + "]}";
+	}
+
+	private static String mutation(long id, String name, String args) {
+		return "{\"clientID\":\"c1\",\"id\":" + id + ",\"name\":\"" + name + "\",\"args\":" + args + "}";
+	}
+
+	private static String pull(String cookie) {
+		return "{\"pullVersion\":1,\"clientGroupID\":\"actuator-g\",\"profileID\":\"p\",\"schemaVersion\":\"1\","
+				+ "\"cookie\":" + cookie + "}";
+	}
+
 	@Test
 	void everyPlasmaMeterIsListedAndReadable() throws Exception {
 		Response names = send("GET", "/actuator/metrics", null);
@@ -68,13 +84,13 @@ class ActuatorHttpTests {
 	}
 
 	@Test
-	void theEndpointCompactsOnWriteAndReportsTheNewFloorMetricsAndHealth() throws Exception {
-		String push = "{\"pushVersion\":1,\"clientGroupID\":\"actuator-g\",\"profileID\":\"p\",\"schemaVersion\":\"1\","
-				+ "\"mutations\":[{\"clientID\":\"c1\",\"id\":1,\"name\":\"createTodo\",\"args\":{\"id\":\"a1\",\"text\":\"one\"}},"
-				+ "{\"clientID\":\"c1\",\"id\":2,\"name\":\"updateTodo\",\"args\":{\"id\":\"a1\",\"done\":true}}]}";
-		assertThat(send("POST", "/plasma/push", push).status()).isEqualTo(200);
-		assertThat(send("POST", "/plasma/pull", "{\"pullVersion\":1,\"clientGroupID\":\"actuator-g\","
-				+ "\"profileID\":\"p\",\"schemaVersion\":\"1\",\"cookie\":null}").status()).isEqualTo(200);
+	void theEndpointCompactsOnWriteAndReportsTheNewFloorMetricsAndHealthAndOldCookiesGetAReset() throws Exception {
+		assertThat(send("POST", "/plasma/push", push(mutation(1, "createTodo", "{\"id\":\"a1\",\"text\":\"one\"}") + ","
+				+ mutation(2, "updateTodo", "{\"id\":\"a1\",\"done\":true}"))).status()).isEqualTo(200);
+		Response nativeEarly = send("POST", "/plasma/pull", pull("null"));
+		Response replicacheEarly = send("POST", "/plasma/replicache/pull", pull("null"));
+		assertThat(send("POST", "/plasma/push", push(mutation(3, "createTodo", "{\"id\":\"a2\",\"text\":\"two\"}") + ","
+				+ mutation(4, "deleteTodo", "{\"id\":\"a1\"}"))).body().toString()).doesNotContain("failed");
 		Response before = send("GET", "/actuator/plasma", null);
 		long head = before.body().get("head").longValue();
 
@@ -83,6 +99,8 @@ class ActuatorHttpTests {
 		Response successes = send("GET", "/actuator/metrics/plasma.compaction.runs?tag=outcome:success", null);
 		Response floor = send("GET", "/actuator/metrics/plasma.compaction.floor", null);
 		Response health = send("GET", "/actuator/health", null);
+		Response nativeLate = send("POST", "/plasma/pull", pull("\"" + nativeEarly.body().get("cookie").stringValue() + "\""));
+		Response replicacheLate = send("POST", "/plasma/replicache/pull", pull(replicacheEarly.body().get("cookie").toString()));
 
 		assertThat(head).isGreaterThanOrEqualTo(4);
 		assertThat(compacted.status()).isEqualTo(200);
@@ -95,6 +113,15 @@ class ActuatorHttpTests {
 		assertThat(successes.body().get("measurements").get(0).get("value").doubleValue()).isGreaterThanOrEqualTo(1);
 		assertThat(floor.body().get("measurements").get(0).get("value").doubleValue()).isEqualTo(head);
 		assertThat(health.body().get("components").get("plasma").get("status").stringValue()).isEqualTo("UP");
+		for (Response late : List.of(nativeLate, replicacheLate)) {
+			assertThat(late.status()).isEqualTo(200);
+			String patch = late.body().get("patch").toString();
+			assertThat(late.body().get("patch").get(0).get("op").stringValue())
+				.as("a cookie below the floor gets a reset: %s", patch).isEqualTo("clear");
+			assertThat(patch).contains("\"key\":\"todos/a2\"").doesNotContain("todos/a1");
+		}
+		assertThat(nativeLate.body().get("cookie").stringValue()).isEqualTo(Cookie.encode(head));
+		assertThat(replicacheLate.body().get("cookie").get("order").longValue()).isEqualTo(head);
 	}
 
 }
