@@ -875,6 +875,57 @@ async function main() {
 		dbRows = expected;
 	}
 
+	// --- compaction while a real client is behind: its next pull is a reset it must apply -------------
+	const status = await fetchRaw(`${base}/actuator/plasma`);
+	if (plain && status.ok) {
+		const laggard = new Replicache({
+			name: `e2e-${RUN_ID}-laggard`,
+			licenseKey: TEST_LICENSE_KEY,
+			pushURL: `${replicacheBase}/push`,
+			pullURL: `${replicacheBase}/pull`,
+			kvStore: 'mem',
+			mutators,
+			pullInterval: 600000,
+			logLevel: 'error',
+			logSinks: [{ log(level, context, ...args) { replicacheErrors.push(`laggard ${level} ${args.join(' ')}`); } }],
+		});
+		await laggard.pull({ now: true });
+		const caughtUpDeadline = Date.now() + 10000;
+		while ((await readTodos(laggard)).size < dbRows.length && Date.now() < caughtUpDeadline) {
+			await sleep(50);
+		}
+		const heldBefore = (await readTodos(laggard)).size;
+		// Behind its back: new rows, and one of its rows deleted by another client group's mutation.
+		for (let i = 0; i < 10; i++) {
+			await postJson(`${base}/plain/todos`, { id: `late-${RUN_ID}-${i}`, text: `late ${i}` });
+		}
+		// A row the laggard holds: compaction drops its put and its del together, so only a reset removes it.
+		const victim = dbRows[0].id;
+		const deleted = await postJson(`${base}/plasma/push`, { pushVersion: 1, clientGroupID: `deleter-${RUN_ID}`, profileID: 'p', schemaVersion: '',
+			mutations: [{ clientID: 'deleter', id: 1, name: 'deleteTodo', args: { id: victim }, timestamp: 1 }] });
+		const head = (await (await fetchRaw(`${base}/actuator/plasma`)).json()).head;
+		const compacted = await postJson(`${base}/actuator/plasma`, { safeUpToVersion: head });
+		await laggard.pull({ now: true });
+		const expected = await getTodos(base);
+		const resetDeadline = Date.now() + 10000;
+		let laggardProblems = ['not compared yet'];
+		while (Date.now() < resetDeadline) {
+			laggardProblems = compareWithDatabase('laggard', await readTodos(laggard), expected);
+			if (laggardProblems.length === 0) {
+				break;
+			}
+			await sleep(100);
+		}
+		const laggardTodos = await readTodos(laggard);
+		await laggard.close();
+		check(`a client behind a compaction (floor raised to ${head}, ${compacted.json?.result?.removed} entries removed) is reset by its next pull and holds exactly the database's ${expected.length} todos, without the row deleted meanwhile`,
+			deleted.json?.results?.[0]?.outcome === 'applied' && compacted.json?.status === 'compacted' && compacted.json?.result?.floor === head
+				&& heldBefore === dbRows.length && laggardProblems.length === 0 && !laggardTodos.has(`todos/${victim}`)
+				&& !expected.some((row) => row.id === victim),
+			`delete ${deleted.text}\ncompaction ${compacted.text}\nheld before ${heldBefore} of ${dbRows.length}\n${laggardProblems.slice(0, 10).join('\n')}`);
+		dbRows = expected;
+	}
+
 	// --- protocol facts over raw fetch ---------------------------------------------------------------
 	const rawGroup = `raw-${RUN_ID}`;
 	const pullBody = (cookie) => ({ pullVersion: 1, clientGroupID: rawGroup, profileID: 'p-raw', schemaVersion: '', cookie });
