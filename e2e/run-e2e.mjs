@@ -2,12 +2,12 @@
 // End-to-end test of Plasma with the real, unmodified Replicache client (v15.3.0).
 //
 // 1. Builds (unless --no-build) and starts sample-app as a real process on a free loopback port, against
-//    H2 (in memory) or PostgreSQL (a database dropped and re-created for every run), waits for
+//    H2 (in memory), PostgreSQL or MariaDB (a database dropped and re-created for every run), waits for
 //    /actuator/health UP, and always stops it at the end.
 // 2. Runs many Replicache clients in this process, several per client group, each making random
 //    createTodo/updateTodo/deleteTodo mutations (some on contested IDs, so that some fail on the server).
 //    Meanwhile todos are written behind Plasma's back: plain JdbcTemplate inserts through the sample
-//    app's POST /plain/todos (when the build has it), and on PostgreSQL psql sessions (single statements
+//    app's POST /plain/todos (when the build has it), and on PostgreSQL and MariaDB psql or mariadb sessions (single statements
 //    and transactions that stay open for seconds).
 // 3. Lets everyone settle (push, pull, until no mutation is pending), then asserts that every client's
 //    todos/ keys equal the database rows exactly (GET /todos).
@@ -50,8 +50,8 @@ const { values: opts } = parseArgs({
 	strict: true,
 });
 const DB = opts.db;
-if (DB !== 'h2' && DB !== 'postgresql') {
-	console.error(`--db must be h2 or postgresql, got ${DB}`);
+if (DB !== 'h2' && DB !== 'postgresql' && DB !== 'mariadb') {
+	console.error(`--db must be h2, postgresql or mariadb, got ${DB}`);
 	process.exit(2);
 }
 const GROUPS = Number(opts.groups);
@@ -65,6 +65,31 @@ const PG_HOST = process.env.PLASMA_E2E_PG_HOST ?? '127.0.0.1';
 const PG_PORT = process.env.PLASMA_E2E_PG_PORT ?? '5432';
 const PG_USER = process.env.PLASMA_E2E_PG_USER ?? 'postgres';
 const PG_DB = process.env.PLASMA_E2E_PG_DB ?? 'plasma_e2e';
+const MARIADB_HOST = process.env.PLASMA_E2E_MARIADB_HOST ?? '127.0.0.1';
+const MARIADB_PORT = process.env.PLASMA_E2E_MARIADB_PORT ?? '3306';
+const MARIADB_DB = process.env.PLASMA_E2E_MARIADB_DB ?? 'plasma_e2e';
+
+// How raw SQL reaches the server database behind the app's back: psql on PostgreSQL, the mariadb client on
+// MariaDB (on H2, an in-memory database inside the app's JVM, nothing from outside can).
+const SQL = DB === 'mariadb'
+	? {
+		client: 'mariadb',
+		args: ['-h', MARIADB_HOST, '-P', MARIADB_PORT, '-uroot', '-N', '-B', '-n', '--force', MARIADB_DB],
+		echo: (marker) => `SELECT '${marker}';`,
+		// MariaDB neither updates a table it selects from in a subquery nor takes LIMIT inside IN: a derived table does both.
+		pick: (n) => `(SELECT id FROM (SELECT id FROM todos ORDER BY RAND() LIMIT ${n}) pick)`,
+		sleep: (seconds) => `SELECT SLEEP(${seconds});`,
+		// A deadlock aborts the statement of a raw session, as it would any application's: not a Plasma failure.
+		failure: (line) => /^ERROR/.test(line) && !/^ERROR 1213/.test(line),
+	}
+	: {
+		client: 'psql',
+		args: ['-X', '-q', '-h', PG_HOST, '-p', PG_PORT, '-U', PG_USER, '-d', PG_DB],
+		echo: (marker) => `\\echo ${marker}`,
+		pick: (n) => `(SELECT id FROM todos ORDER BY random() LIMIT ${n})`,
+		sleep: (seconds) => `SELECT pg_sleep(${seconds});`,
+		failure: (line) => /ERROR|FATAL/.test(line),
+	};
 
 const HEALTH_TIMEOUT_MS = 150_000; // the app starts in 5-30 s; this machine can be busy
 const WORKLOAD_TIMEOUT_MS = 60_000;
@@ -222,11 +247,11 @@ function psql(sql, database = PG_DB) {
 	return run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', PG_HOST, '-p', PG_PORT, '-U', PG_USER, '-d', database, '-c', sql]);
 }
 
-// Runs psql asynchronously (raw writes made while the clients run).
-function psqlAsync(sql) {
+// Runs a SQL script with the database's client asynchronously (raw writes made while the clients run).
+function sqlAsync(sql) {
 	return new Promise((resolve) => {
-		const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', PG_HOST, '-p', PG_PORT, '-U', PG_USER, '-d', PG_DB],
-			{ stdio: ['pipe', 'ignore', 'pipe'] });
+		const args = DB === 'mariadb' ? SQL.args.filter((arg) => arg !== '--force') : ['-v', 'ON_ERROR_STOP=1', ...SQL.args];
+		const child = spawn(SQL.client, args, { stdio: ['pipe', 'ignore', 'pipe'] });
 		let stderr = '';
 		child.stderr.on('data', (chunk) => {
 			stderr += chunk;
@@ -250,6 +275,19 @@ function build() {
 }
 
 function prepareDatabase() {
+	if (DB === 'mariadb') {
+		const sql = `DROP DATABASE IF EXISTS ${MARIADB_DB}; CREATE DATABASE ${MARIADB_DB}`;
+		const result = run('mariadb', ['-h', MARIADB_HOST, '-P', MARIADB_PORT, '-uroot', '-e', sql]);
+		if (result.status !== 0) {
+			throw new Error(`MariaDB on ${MARIADB_HOST}:${MARIADB_PORT}: "${sql}" failed: ${result.stderr}`);
+		}
+		log(`MariaDB database ${MARIADB_DB} dropped and created empty`);
+		return [
+			'--spring.profiles.active=mariadb',
+			`--spring.datasource.url=jdbc:mariadb://${MARIADB_HOST}:${MARIADB_PORT}/${MARIADB_DB}`,
+			'--spring.datasource.username=root',
+		];
+	}
 	if (DB !== 'postgresql') {
 		return [];
 	}
@@ -473,21 +511,20 @@ async function runClient(client, base, stats) {
 	}
 }
 
-// Raw SQL behind the app's back (PostgreSQL only). Two long-lived psql sessions make single-statement
-// writes (autocommit), paced by an \echo marker after each statement; separate psql processes run
-// transactions that write early and commit seconds later (at most two open at a time).
-class PsqlSession {
+// Raw SQL behind the app's back (PostgreSQL and MariaDB). Two long-lived psql or mariadb sessions make
+// single-statement writes (autocommit), paced by an echoed marker after each statement; separate client
+// processes run transactions that write early and commit seconds later (at most two open at a time).
+class SqlSession {
 	constructor(name) {
 		this.name = name;
 		this.stdout = '';
 		this.stderr = '';
 		this.waiters = new Map();
 		this.count = 0;
-		this.child = spawn('psql', ['-X', '-q', '-h', PG_HOST, '-p', PG_PORT, '-U', PG_USER, '-d', PG_DB],
-			{ stdio: ['pipe', 'pipe', 'pipe'] });
+		this.child = spawn(SQL.client, SQL.args, { stdio: ['pipe', 'pipe', 'pipe'] });
 		this.closed = new Promise((resolve) => this.child.on('close', resolve));
 		this.child.on('error', (error) => {
-			this.stderr += `ERROR: psql could not run: ${error.message}\n`;
+			this.stderr += `ERROR: ${SQL.client} could not run: ${error.message}\n`;
 		});
 		this.child.stderr.on('data', (chunk) => {
 			this.stderr += chunk;
@@ -506,32 +543,32 @@ class PsqlSession {
 	run(sql) {
 		const marker = `__e2e_${this.name}_${++this.count}__`;
 		const done = new Promise((resolve) => this.waiters.set(marker, resolve));
-		this.child.stdin.write(`${sql}\n\\echo ${marker}\n`);
+		this.child.stdin.write(`${sql}\n${SQL.echo(marker)}\n`);
 		return Promise.race([done, this.closed]);
 	}
 
 	async close() {
 		this.child.stdin.end();
 		await this.closed;
-		return this.stderr.split('\n').filter((line) => /ERROR|FATAL/.test(line)).map((line) => `${this.name}: ${line}`);
+		return this.stderr.split('\n').filter(SQL.failure).map((line) => `${this.name}: ${line}`);
 	}
 }
 
 async function rawSqlWriter(isRunning, stats) {
 	let n = 0;
 	const sqlText = (prefix) => `'${randomText(prefix).replace(/'/g, "''")}'`;
-	const randomRow = '(SELECT id FROM todos ORDER BY random() LIMIT 1)';
+	const randomRow = SQL.pick(1);
 	const count = (kind) => {
 		stats.raw[kind] = (stats.raw[kind] ?? 0) + 1;
 	};
 	const longTransactions = [];
 	let open = 0;
 	const session = async (name) => {
-		const psql = new PsqlSession(name);
+		const psql = new SqlSession(name);
 		while (isRunning()) {
 			const r = random();
 			if (r < 0.35) {
-				await psql.run(`INSERT INTO todos (id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${sqlText('from psql')}, ${random() < 0.5}, ${Date.now()});`);
+				await psql.run(`INSERT INTO todos (id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${sqlText(`from ${SQL.client}`)}, ${random() < 0.5}, ${Date.now()});`);
 				count('insert');
 			}
 			else if (r < 0.65) {
@@ -539,7 +576,7 @@ async function rawSqlWriter(isRunning, stats) {
 				count('update');
 			}
 			else if (r < 0.75) {
-				await psql.run('UPDATE todos SET done = NOT done WHERE id IN (SELECT id FROM todos ORDER BY random() LIMIT 3);');
+				await psql.run(`UPDATE todos SET done = NOT done WHERE id IN ${SQL.pick(3)};`);
 				count('multi-row update');
 			}
 			else if (r < 0.87) {
@@ -550,15 +587,15 @@ async function rawSqlWriter(isRunning, stats) {
 				// Writes early, commits 1-3 s later, while everyone else keeps writing and pulling.
 				open++;
 				const sleepSeconds = (1 + random() * 2).toFixed(2);
-				longTransactions.push(psqlAsync(`BEGIN;
+				longTransactions.push(sqlAsync(`BEGIN;
 INSERT INTO todos (id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${sqlText('slow psql')}, false, ${Date.now()});
 UPDATE todos SET text = ${sqlText('slow psql edit')} WHERE id = ${randomRow};
-SELECT pg_sleep(${sleepSeconds});
+${SQL.sleep(sleepSeconds)}
 INSERT INTO todos (id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${sqlText('slow psql late')}, true, ${Date.now()});
 COMMIT;`).then((result) => {
 					open--;
 					count('long transaction');
-					if (!result.ok) {
+					if (!result.ok && result.stderr.split('\n').some(SQL.failure)) {
 						stats.rawFailures.push(`long transaction: ${result.stderr.trim()}`);
 					}
 				}));
@@ -567,7 +604,7 @@ COMMIT;`).then((result) => {
 		}
 		stats.rawFailures.push(...(await psql.close()));
 	};
-	await Promise.all([session('psql-a'), session('psql-b')]);
+	await Promise.all([session(`${SQL.client}-a`), session(`${SQL.client}-b`)]);
 	await Promise.all(longTransactions);
 }
 
@@ -709,7 +746,7 @@ async function main() {
 	let clientsRunning = true;
 	const plain = await hasPlainEndpoint(base);
 	const writers = Promise.all([
-		DB === 'postgresql' ? rawSqlWriter(() => clientsRunning, stats) : null,
+		DB !== 'h2' ? rawSqlWriter(() => clientsRunning, stats) : null,
 		plain ? plainWriter(base, () => clientsRunning, stats) : null,
 	]);
 	const workload = Promise.all(clients.map((client) => runClient(client, base, stats)));
@@ -726,14 +763,14 @@ async function main() {
 	const workloadMs = Date.now() - workloadStarted;
 	check(`workload: ${totalMutations} client mutations (${stats.creates} creates, ${stats.contested} creates of contested IDs, ${stats.updates} updates, ${stats.deletes} deletes) in ${(workloadMs / 1000).toFixed(1)}s`,
 		workloadOutcome === 'done', workloadOutcome instanceof Error ? workloadOutcome.stack : `outcome: ${workloadOutcome}`);
-	if (DB === 'postgresql') {
+	if (DB !== 'h2') {
 		const rawTotal = Object.values(stats.raw).reduce((a, b) => a + b, 0);
-		log(`raw SQL via psql while the clients ran: ${JSON.stringify(stats.raw)}`);
-		check(`raw SQL: ${rawTotal} psql writes behind the app's back succeeded`, rawTotal > 0 && stats.rawFailures.length === 0,
+		log(`raw SQL via ${SQL.client} while the clients ran: ${JSON.stringify(stats.raw)}`);
+		check(`raw SQL: ${rawTotal} ${SQL.client} writes behind the app's back succeeded`, rawTotal > 0 && stats.rawFailures.length === 0,
 			stats.rawFailures.slice(0, 10).join('\n'));
 	}
 	else {
-		log('raw SQL writes: none on H2 (an in-memory database inside the app JVM: psql cannot reach it)');
+		log('raw SQL writes: none on H2 (an in-memory database inside the app JVM: no SQL client can reach it)');
 	}
 	if (plain) {
 		check(`plain writes: ${stats.plain} inserts through POST /plain/todos (JdbcTemplate, no Plasma) while the clients ran`,
@@ -791,7 +828,7 @@ async function main() {
 		check(`${client.label} holds exactly the database's ${dbRows.length} todos (client has ${todos.size})`, problems.length === 0,
 			[...problems.slice(0, 15), problems.length > 15 ? `... and ${problems.length - 15} more` : ''].join('\n'));
 	}
-	check('the database holds todos of several clients' + (DB === 'postgresql' ? ' and of psql' : '') + (plain ? ' and of POST /plain/todos' : ''),
+	check('the database holds todos of several clients' + (DB !== 'h2' ? ` and of ${SQL.client}` : '') + (plain ? ' and of POST /plain/todos' : ''),
 		new Set(dbRows.map((row) => row.id.split('-')[0])).size >= Math.min(3, clients.length),
 		dbRows.map((row) => row.id).join(', '));
 
