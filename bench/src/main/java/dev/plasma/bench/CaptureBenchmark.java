@@ -95,7 +95,7 @@ final class CaptureBenchmark {
 			}
 			DelayRecorder recorder = new DelayRecorder();
 			Sequencer sequencer = new Sequencer(pool, dialect, BATCH_SIZE, List.of(recorder));
-			SequencerLoop loop = new SequencerLoop(sequencer, POLL_INTERVAL, BATCH_SIZE);
+			SequencerLoop loop = new SequencerLoop(sequencer, POLL_INTERVAL);
 			if (this.loopRuns) {
 				loop.start();
 			}

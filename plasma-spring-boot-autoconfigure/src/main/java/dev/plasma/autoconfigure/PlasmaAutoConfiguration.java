@@ -164,8 +164,7 @@ public final class PlasmaAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "plasma.sequencer.enabled", matchIfMissing = true)
 	SequencerLoop plasmaSequencerLoop(Sequencer sequencer, PlasmaProperties properties) {
-		return new SequencerLoop(sequencer, properties.getSequencer().getPollInterval(),
-				properties.getSequencer().getBatchSize());
+		return new SequencerLoop(sequencer, properties.getSequencer().getPollInterval());
 	}
 
 	@Bean

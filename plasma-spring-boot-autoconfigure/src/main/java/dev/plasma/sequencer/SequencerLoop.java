@@ -21,8 +21,6 @@ public class SequencerLoop implements SmartLifecycle {
 
 	private final Duration pollInterval;
 
-	private final int batchSize;
-
 	private volatile Thread thread;
 
 	private volatile boolean running;
@@ -31,12 +29,10 @@ public class SequencerLoop implements SmartLifecycle {
 	 * Creates the loop.
 	 * @param sequencer the sequencer to run
 	 * @param pollInterval pause between batches when nothing more is pending
-	 * @param batchSize the sequencer's batch size, to tell a full batch
 	 */
-	public SequencerLoop(Sequencer sequencer, Duration pollInterval, int batchSize) {
+	public SequencerLoop(Sequencer sequencer, Duration pollInterval) {
 		this.sequencer = sequencer;
 		this.pollInterval = pollInterval;
-		this.batchSize = batchSize;
 	}
 
 	@Override

@@ -377,7 +377,7 @@ public abstract class AbstractCaptureTests {
 	@Test
 	void aTransactionOpenForSecondsIsSeenAfterItCommitsWhileTheBackgroundSequencerRuns() throws Exception {
 		this.plasma.install(synced("todos"));
-		SequencerLoop loop = new SequencerLoop(this.plasma.sequencer, Duration.ofMillis(5), 1000);
+		SequencerLoop loop = new SequencerLoop(this.plasma.sequencer, Duration.ofMillis(5));
 		loop.start();
 		try (Connection t1 = this.dataSource.getConnection()) {
 			ChangeLogTail reader = new ChangeLogTail(this.plasma.changeLog);

@@ -68,7 +68,7 @@ public abstract class AbstractCompactionSafetyTests {
 			PlasmaFixture plasma = new PlasmaFixture(dataSource);
 			plasma.jdbc.execute("CREATE TABLE stock (id INT PRIMARY KEY, v INT NOT NULL)");
 			SyncedTables tables = plasma.install(PlasmaFixture.synced("stock"));
-			SequencerLoop loop = new SequencerLoop(plasma.sequencer, Duration.ofMillis(2), 1000);
+			SequencerLoop loop = new SequencerLoop(plasma.sequencer, Duration.ofMillis(2));
 			loop.start();
 			AtomicBoolean running = new AtomicBoolean(true);
 			AtomicLong writes = new AtomicLong();

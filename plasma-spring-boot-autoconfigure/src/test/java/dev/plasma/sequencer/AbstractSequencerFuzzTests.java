@@ -77,7 +77,7 @@ public abstract class AbstractSequencerFuzzTests {
 			PlasmaFixture plasma = new PlasmaFixture(dataSource);
 			createFuzzTable(plasma.jdbc);
 			plasma.install(PlasmaFixture.synced("fuzz"));
-			SequencerLoop loop = new SequencerLoop(plasma.sequencer, Duration.ofMillis(2), 1000);
+			SequencerLoop loop = new SequencerLoop(plasma.sequencer, Duration.ofMillis(2));
 			loop.start();
 			try {
 				FuzzOutcome outcome = fuzz(dataSource, plasma.changeLog, List.of(plasma.sequencer::flush));

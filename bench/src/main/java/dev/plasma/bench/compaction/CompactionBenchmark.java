@@ -273,7 +273,7 @@ public final class CompactionBenchmark {
 		long loadStarted = System.nanoTime();
 		Log log = buildLog(pool, sequencer, fresh);
 		double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
-		SequencerLoop loop = new SequencerLoop(sequencer, Duration.ofMillis(5), 1000);
+		SequencerLoop loop = new SequencerLoop(sequencer, Duration.ofMillis(5));
 		LongAdder commits = new LongAdder();
 		AtomicBoolean running = new AtomicBoolean(true);
 		List<Thread> threads = new ArrayList<>();
