@@ -19,7 +19,7 @@ import dev.plasma.sync.PushProcessor;
  * {@code c1:} string cookie.
  * <p>
  * Push answers <code>{"results":[{"clientID":"c1","id":1,"outcome":"applied"}]}</code>; pull answers
- * <code>{"cookie":"c1:...","lastMutationIDs":{"c1":5},"patch":[...],"hasMore":false}</code>, where
+ * <code>{"cookie":"c1:...","lastMutationIDs":{"c1":5},"hasMore":false,"patch":[...]}</code>, where
  * {@code hasMore} tells the client to pull again at once.
  */
 public class NativeSyncHandler extends SyncHandlerSupport {
