@@ -56,6 +56,9 @@ public class PlasmaProperties {
 	}
 
 	public void setBasePath(String basePath) {
+		if (basePath == null || !basePath.startsWith("/") || basePath.contains(" ")) {
+			throw new IllegalArgumentException("base-path must be a path starting with '/', such as /plasma");
+		}
 		this.basePath = basePath;
 	}
 
@@ -106,6 +109,7 @@ public class PlasmaProperties {
 		}
 
 		public void setMaxBodySize(DataSize maxBodySize) {
+			requirePositive("max-body-size", maxBodySize.toBytes());
 			this.maxBodySize = maxBodySize;
 		}
 
@@ -127,6 +131,7 @@ public class PlasmaProperties {
 		}
 
 		public void setMaxChanges(int maxChanges) {
+			requirePositive("max-changes", maxChanges);
 			this.maxChanges = maxChanges;
 		}
 
@@ -224,6 +229,7 @@ public class PlasmaProperties {
 		}
 
 		public void setPollInterval(Duration pollInterval) {
+			requirePositive("poll-interval", pollInterval.toMillis());
 			this.pollInterval = pollInterval;
 		}
 
@@ -232,6 +238,7 @@ public class PlasmaProperties {
 		}
 
 		public void setBatchSize(int batchSize) {
+			requirePositive("batch-size", batchSize);
 			this.batchSize = batchSize;
 		}
 
@@ -292,6 +299,7 @@ public class PlasmaProperties {
 		}
 
 		public void setRetention(Duration retention) {
+			requireNotNegative("retention", retention);
 			this.retention = retention;
 		}
 
@@ -300,6 +308,7 @@ public class PlasmaProperties {
 		}
 
 		public void setBatchSize(int batchSize) {
+			requirePositive("batch-size", batchSize);
 			this.batchSize = batchSize;
 		}
 
@@ -308,6 +317,7 @@ public class PlasmaProperties {
 		}
 
 		public void setBatchPause(Duration batchPause) {
+			requireNotNegative("batch-pause", batchPause);
 			this.batchPause = batchPause;
 		}
 
@@ -328,9 +338,22 @@ public class PlasmaProperties {
 		}
 
 		public void setSequencerStuckAfter(Duration sequencerStuckAfter) {
+			requirePositive("sequencer-stuck-after", sequencerStuckAfter.toMillis());
 			this.sequencerStuckAfter = sequencerStuckAfter;
 		}
 
+	}
+
+	private static void requirePositive(String name, long value) {
+		if (value <= 0) {
+			throw new IllegalArgumentException(name + " must be positive (at least 1, or 1ms for a duration)");
+		}
+	}
+
+	private static void requireNotNegative(String name, Duration value) {
+		if (value.isNegative()) {
+			throw new IllegalArgumentException(name + " must not be negative");
+		}
 	}
 
 }

@@ -147,15 +147,24 @@ public abstract class AbstractCompactionSafetyTests {
 		}
 	}
 
+	/**
+	 * Pulls until the client is at {@code head}. Every page must move the cookie forward (a small page size
+	 * over a long log takes many pages, so the bound is the number of versions, not a fixed count).
+	 */
 	private static void catchUp(PullProcessor pull, Client client, long head) {
-		for (int pulls = 0; pulls < 10_000; pulls++) {
-			PullResult result = pull.pull("g1", client.cookie);
+		for (long pulls = 0; pulls <= head + 1; pulls++) {
+			Long before = client.cookie;
+			PullResult result = pull.pull("g1", before);
 			client.apply(result);
 			if (!result.hasMore() && client.cookie == head) {
 				return;
 			}
+			if (before != null && client.cookie <= before) {
+				throw new AssertionError("a pull with more waiting did not move the cookie: " + before + " -> "
+						+ client.cookie + " (head " + head + ")");
+			}
 		}
-		throw new AssertionError("client did not catch up");
+		throw new AssertionError("client did not catch up to " + head + ", at " + client.cookie);
 	}
 
 	private static void write(PlasmaFixture plasma, AtomicBoolean running, AtomicLong writes) {

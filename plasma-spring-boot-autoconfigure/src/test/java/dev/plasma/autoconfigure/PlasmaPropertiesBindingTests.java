@@ -1,0 +1,56 @@
+package dev.plasma.autoconfigure;
+
+import java.util.Map;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A {@code plasma.*} value that cannot work stops the binding (and so the start) with the property's name
+ * and the reason, instead of failing later or misbehaving.
+ */
+class PlasmaPropertiesBindingTests {
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			plasma.pull.max-changes              | 0      | max-changes must be positive
+			plasma.push.max-body-size            | 0B     | max-body-size must be positive
+			plasma.sequencer.batch-size          | -1     | batch-size must be positive
+			plasma.sequencer.poll-interval       | 0ms    | poll-interval must be positive
+			plasma.compaction.batch-size         | 0      | batch-size must be positive
+			plasma.compaction.batch-pause        | -5ms   | batch-pause must not be negative
+			plasma.compaction.retention          | -1d    | retention must not be negative
+			plasma.health.sequencer-stuck-after  | 0s     | sequencer-stuck-after must be positive
+			plasma.base-path                     | plasma | base-path must be a path starting with '/'
+			""")
+	void aValueThatCannotWorkIsRefusedNamingTheProperty(String property, String value, String reason) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(property, value)));
+
+		assertThatExceptionOfType(BindException.class).isThrownBy(() -> binder.bind("plasma", PlasmaProperties.class))
+			.satisfies((ex) -> {
+				assertThat(ex.getProperty().getName().toString()).isEqualTo(property);
+				assertThat(org.springframework.core.NestedExceptionUtils.getMostSpecificCause(ex).getMessage()).contains(reason);
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			plasma.pull.max-changes        | 1
+			plasma.compaction.batch-pause  | 0ms
+			plasma.compaction.retention    | 0s
+			plasma.base-path               | /sync/v1
+			""")
+	void boundaryValuesAreAccepted(String property, String value) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(property, value)));
+
+		assertThat(binder.bind("plasma", PlasmaProperties.class).isBound()).isTrue();
+	}
+
+}
