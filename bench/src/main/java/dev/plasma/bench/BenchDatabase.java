@@ -172,7 +172,8 @@ enum BenchDatabase {
 	HikariDataSource pool(String url, int size) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName("plasma-bench");
-		config.setJdbcUrl(url);
+		// -Dplasma.bench.jdbc-params=?useBulkStmts=true appends driver options to the benchmark's connections
+		config.setJdbcUrl(url + System.getProperty("plasma.bench.jdbc-params", ""));
 		config.setUsername(this.user);
 		config.setPassword("");
 		config.setMaximumPoolSize(size);
