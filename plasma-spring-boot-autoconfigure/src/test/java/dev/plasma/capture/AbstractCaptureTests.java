@@ -375,6 +375,32 @@ public abstract class AbstractCaptureTests {
 	}
 
 	@Test
+	void anOpenTransactionsEntryBetweenCommittedOnesNeverStallsTheSequencer() throws Exception {
+		this.plasma.install(synced("todos"));
+		try (Connection open = this.dataSource.getConnection()) {
+			this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('before', 'x', FALSE)");
+			open.setAutoCommit(false);
+			insert(open, "open");
+			this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('after', 'x', FALSE)");
+			ExecutorService flusher = Executors.newSingleThreadExecutor();
+			try {
+				Future<Long> flushed = flusher.submit(this.plasma.sequencer::flush);
+				assertThat(flushed.get(5, java.util.concurrent.TimeUnit.SECONDS))
+					.as("a flush while an entry between the committed ones is still open").isEqualTo(2L);
+			}
+			finally {
+				flusher.shutdownNow();
+			}
+			assertThat(this.plasma.changeLog.readAfter(0, 10)).extracting(ChangeEntry::rowId)
+				.containsExactly("before", "after");
+			open.commit();
+		}
+		this.plasma.sequencer.flush();
+		assertThat(this.plasma.changeLog.readAfter(0, 10)).extracting(ChangeEntry::rowId)
+			.containsExactly("before", "after", "open");
+	}
+
+	@Test
 	void aTransactionOpenForSecondsIsSeenAfterItCommitsWhileTheBackgroundSequencerRuns() throws Exception {
 		this.plasma.install(synced("todos"));
 		SequencerLoop loop = new SequencerLoop(this.plasma.sequencer, Duration.ofMillis(5));
