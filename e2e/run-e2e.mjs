@@ -860,19 +860,22 @@ async function main() {
 
 	await Promise.all(clients.map((c) => c.rep.close()));
 
+	// A client of its own group that pulls only when told to (no interval pull during a check).
+	const quietClient = (label) => new Replicache({
+		name: `e2e-${RUN_ID}-${label}`,
+		licenseKey: TEST_LICENSE_KEY,
+		pushURL: `${replicacheBase}/push`,
+		pullURL: `${replicacheBase}/pull`,
+		kvStore: 'mem',
+		mutators,
+		pullInterval: 600000,
+		logLevel: 'error',
+		logSinks: [{ log(level, context, ...args) { replicacheErrors.push(`${label} ${level} ${args.join(' ')}`); } }],
+	});
+
 	// --- paging with the real client: a backlog over plasma.pull.max-changes, caught up through plasma:hasMore
 	if (plain) {
-		const pager = new Replicache({
-			name: `e2e-${RUN_ID}-pager`,
-			licenseKey: TEST_LICENSE_KEY,
-			pushURL: `${replicacheBase}/push`,
-			pullURL: `${replicacheBase}/pull`,
-			kvStore: 'mem',
-			mutators,
-			pullInterval: 600000, // no interval pull during the check: only the subscription below pulls
-			logLevel: 'error',
-			logSinks: [{ log(level, context, ...args) { replicacheErrors.push(`pager ${level} ${args.join(' ')}`); } }],
-		});
+		const pager = quietClient('pager'); // only the subscription below pulls
 		await pager.pull({ now: true });
 		const resetDeadline = Date.now() + 10000;
 		while ((await readTodos(pager)).size < dbRows.length && Date.now() < resetDeadline) {
@@ -915,17 +918,7 @@ async function main() {
 	// --- compaction while a real client is behind: its next pull is a reset it must apply -------------
 	const status = await fetchRaw(`${base}/actuator/plasma`);
 	if (plain && status.ok) {
-		const laggard = new Replicache({
-			name: `e2e-${RUN_ID}-laggard`,
-			licenseKey: TEST_LICENSE_KEY,
-			pushURL: `${replicacheBase}/push`,
-			pullURL: `${replicacheBase}/pull`,
-			kvStore: 'mem',
-			mutators,
-			pullInterval: 600000,
-			logLevel: 'error',
-			logSinks: [{ log(level, context, ...args) { replicacheErrors.push(`laggard ${level} ${args.join(' ')}`); } }],
-		});
+		const laggard = quietClient('laggard');
 		await laggard.pull({ now: true });
 		const caughtUpDeadline = Date.now() + 10000;
 		while ((await readTodos(laggard)).size < dbRows.length && Date.now() < caughtUpDeadline) {
