@@ -706,29 +706,33 @@ async function main() {
 
 	// --- clients ---------------------------------------------------------------------------------
 	const replicacheErrors = [];
+	// A Replicache client against the app; what it logs and every reset or update it asks for is an error.
+	const newClient = (name, label, options) => {
+		const rep = new Replicache({
+			name,
+			licenseKey: TEST_LICENSE_KEY,
+			pushURL: `${replicacheBase}/push`,
+			pullURL: `${replicacheBase}/pull`,
+			kvStore: 'mem',
+			mutators,
+			logLevel: 'error',
+			logSinks: [{
+				log(level, context, ...args) {
+					replicacheErrors.push(`${label} ${level} ${context ? JSON.stringify(context) : ''} ${args.map((a) => (a instanceof Error ? a.stack : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+				},
+			}],
+			...options,
+		});
+		rep.onClientStateNotFound = () => replicacheErrors.push(`${label}: onClientStateNotFound called`);
+		rep.onUpdateNeeded = (reason) => replicacheErrors.push(`${label}: onUpdateNeeded called: ${JSON.stringify(reason)}`);
+		return rep;
+	};
 	const clients = [];
 	for (let g = 1; g <= GROUPS; g++) {
 		for (let c = 1; c <= CLIENTS_PER_GROUP; c++) {
 			const label = `g${g}c${c}`;
 			const name = `e2e-${RUN_ID}-group${g}`; // same name = same client group (shared 'mem' store)
-			const rep = new Replicache({
-				name,
-				licenseKey: TEST_LICENSE_KEY,
-				pushURL: `${replicacheBase}/push`,
-				pullURL: `${replicacheBase}/pull`,
-				kvStore: 'mem',
-				mutators,
-				pullInterval: 300,
-				pushDelay: 5,
-				logLevel: 'error',
-				logSinks: [{
-					log(level, context, ...args) {
-						replicacheErrors.push(`${label} ${level} ${context ? JSON.stringify(context) : ''} ${args.map((a) => (a instanceof Error ? a.stack : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
-					},
-				}],
-			});
-			rep.onClientStateNotFound = () => replicacheErrors.push(`${label}: onClientStateNotFound called`);
-			rep.onUpdateNeeded = (reason) => replicacheErrors.push(`${label}: onUpdateNeeded called: ${JSON.stringify(reason)}`);
+			const rep = newClient(name, label, { pullInterval: 300, pushDelay: 5 });
 			const client = { label, group: g, rep, mutations: 0, clientGroupID: await rep.clientGroupID };
 			clients.push(client);
 		}
@@ -861,17 +865,7 @@ async function main() {
 	await Promise.all(clients.map((c) => c.rep.close()));
 
 	// A client of its own group that pulls only when told to (no interval pull during a check).
-	const quietClient = (label) => new Replicache({
-		name: `e2e-${RUN_ID}-${label}`,
-		licenseKey: TEST_LICENSE_KEY,
-		pushURL: `${replicacheBase}/push`,
-		pullURL: `${replicacheBase}/pull`,
-		kvStore: 'mem',
-		mutators,
-		pullInterval: 600000,
-		logLevel: 'error',
-		logSinks: [{ log(level, context, ...args) { replicacheErrors.push(`${label} ${level} ${args.join(' ')}`); } }],
-	});
+	const quietClient = (label) => newClient(`e2e-${RUN_ID}-${label}`, label, { pullInterval: 600000 });
 
 	// --- paging with the real client: a backlog over plasma.pull.max-changes, caught up through plasma:hasMore
 	if (plain) {

@@ -83,6 +83,26 @@ public interface PlasmaDialect {
 	}
 
 	/**
+	 * Deletes pending change-log entries the sequencer has just moved, inside the caller's transaction,
+	 * each by an exact primary-key lookup: a range or a scan over the pending table would wait for the row
+	 * locks of entries whose transactions are still open. By default one batched statement per id.
+	 * @param connection the sequencer's connection
+	 * @param ids the ids of the moved entries, in {@code ids[0..count)}
+	 * @param count how many ids
+	 * @throws SQLException on database errors
+	 */
+	default void deletePendingEntries(Connection connection, long[] ids, int count) throws SQLException {
+		try (java.sql.PreparedStatement delete = connection
+			.prepareStatement("DELETE FROM _plasma_pending_changes WHERE id = ?")) {
+			for (int i = 0; i < count; i++) {
+				delete.setLong(1, ids[i]);
+				delete.addBatch();
+			}
+			delete.executeBatch();
+		}
+	}
+
+	/**
 	 * Rows fetched from the database at a time by {@link #readRows}, so a large table is streamed rather
 	 * than loaded whole by the driver (PostgreSQL needs the caller's transaction for that).
 	 */

@@ -4,20 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.plasma.dialect.MariaDbDialect;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.ledger.MutationLedger;
 
 /**
  * Moves a batch through the JVM with plain JDBC: read the pending entries, insert them with their
- * versions, delete them one primary-key lookup each (an {@code IN} list may be run as a scan that waits
- * for row locks of transactions still open on MariaDB), record confirmations. Used on MariaDB and H2.
+ * versions, delete them by exact primary-key lookups ({@link PlasmaDialect#deletePendingEntries}), record
+ * confirmations. Used on MariaDB and H2.
  */
 class JdbcBatchMover implements BatchMover {
 
@@ -27,10 +25,10 @@ class JdbcBatchMover implements BatchMover {
 
 	private final String upsertConfirmationSql;
 
-	private final boolean joinedDelete;
+	private final PlasmaDialect dialect;
 
 	JdbcBatchMover(PlasmaDialect dialect, int batchSize) {
-		this.joinedDelete = dialect instanceof MariaDbDialect;
+		this.dialect = dialect;
 		this.selectPendingSql = "SELECT id, " + dialect.entryColumns() + " FROM _plasma_pending_changes ORDER BY id LIMIT "
 				+ batchSize;
 		this.insertEntrySql = "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns()
@@ -80,7 +78,7 @@ class JdbcBatchMover implements BatchMover {
 			}
 			insert.executeBatch();
 		}
-		deletePending(connection, ids, count);
+		this.dialect.deletePendingEntries(connection, ids, count);
 		if (!confirmations.isEmpty()) {
 			try (PreparedStatement upsert = connection.prepareStatement(this.upsertConfirmationSql)) {
 				for (Object[] confirmation : confirmations) {
@@ -94,36 +92,6 @@ class JdbcBatchMover implements BatchMover {
 			}
 		}
 		return Arrays.copyOf(createdAts, count);
-	}
-
-	/**
-	 * Deletes the moved pending entries, each by an exact primary-key lookup: a range or scan over the
-	 * pending table would wait for the row locks of entries whose transactions are still open. On MariaDB in
-	 * one statement, the listed ids driving a join ({@code STRAIGHT_JOIN}) into the primary key, so each is
-	 * a unique lookup (one server command instead of one per entry); elsewhere one batched statement per id.
-	 */
-	private void deletePending(Connection connection, long[] ids, int count) throws SQLException {
-		if (this.joinedDelete) {
-			StringBuilder sql = new StringBuilder(80 + count * 24).append("DELETE p FROM (");
-			for (int i = 0; i < count; i++) {
-				sql.append((i == 0) ? "SELECT " : " UNION ALL SELECT ").append(ids[i]).append((i == 0) ? " AS id" : "");
-			}
-			sql.append(") moved STRAIGHT_JOIN _plasma_pending_changes p FORCE INDEX (PRIMARY) ON p.id = moved.id");
-			try (Statement delete = connection.createStatement()) {
-				int deleted = delete.executeUpdate(sql.toString());
-				if (deleted != count) {
-					throw new SQLException("Plasma sequencer: deleted " + deleted + " of " + count + " moved pending entries");
-				}
-			}
-			return;
-		}
-		try (PreparedStatement delete = connection.prepareStatement("DELETE FROM _plasma_pending_changes WHERE id = ?")) {
-			for (int i = 0; i < count; i++) {
-				delete.setLong(1, ids[i]);
-				delete.addBatch();
-			}
-			delete.executeBatch();
-		}
 	}
 
 }

@@ -1,19 +1,15 @@
 package dev.plasma.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.plasma.sample.JsonHttp.Response;
 import dev.plasma.sync.Cookie;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,28 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = "spring.datasource.url=jdbc:h2:mem:actuator_http_tests;DB_CLOSE_DELAY=-1")
 class ActuatorHttpTests {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	private static final List<String> METERS = List.of("plasma.compaction.runs", "plasma.compaction.duration",
 			"plasma.compaction.removed", "plasma.compaction.floor", "plasma.compaction.last.success",
 			"plasma.changelog.entries", "plasma.changelog.head", "plasma.sequencer.pending", "plasma.push.mutations",
 			"plasma.pull.requests", "plasma.push.duration", "plasma.pull.duration");
 
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@LocalServerPort
 	private int port;
 
 	private Response send(String method, String path, String body) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
-			.header("Content-Type", "application/json");
-		request.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-				: HttpRequest.BodyPublishers.noBody());
-		HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
-	}
-
-	private record Response(int status, JsonNode body) {
+		return JsonHttp.send(this.port, method, path, body);
 	}
 
 	private static String push(String mutations) {

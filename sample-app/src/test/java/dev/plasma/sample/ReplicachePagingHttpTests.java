@@ -1,16 +1,11 @@
 package dev.plasma.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,10 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"plasma.pull.max-changes=3" })
 class ReplicachePagingHttpTests {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@Autowired
 	private JdbcTemplate jdbc;
 
@@ -40,21 +31,16 @@ class ReplicachePagingHttpTests {
 	private int port;
 
 	private JsonNode pull(JsonNode cookie) throws Exception {
-		String body = "{\"pullVersion\":1,\"clientGroupID\":\"paging-g\",\"profileID\":\"p\",\"schemaVersion\":\"1\","
-				+ "\"cookie\":" + cookie + "}";
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/plasma/replicache/pull"))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
-		return JSON.readTree(response.body());
+		JsonHttp.Response response = JsonHttp.post(this.port, "/plasma/replicache/pull",
+				"{\"pullVersion\":1,\"clientGroupID\":\"paging-g\",\"profileID\":\"p\",\"schemaVersion\":\"1\","
+						+ "\"cookie\":" + cookie + "}");
+		assertThat(response.status()).isEqualTo(200);
+		return response.body();
 	}
 
 	@Test
 	void eachPageButTheLastSaysMoreIsWaitingAndTheLastClearsIt() throws Exception {
-		JsonNode cookie = pull(JSON.nullNode()).get("cookie");
+		JsonNode cookie = pull(JsonHttp.JSON.nullNode()).get("cookie");
 		for (int i = 0; i < 10; i++) {
 			this.jdbc.update("INSERT INTO todos (id, text, done, created_at) VALUES (?, 'paged', FALSE, ?)", "p" + i, i);
 		}

@@ -1,20 +1,16 @@
 package dev.plasma.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.plasma.sample.JsonHttp.Response;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,10 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"plasma.push.max-body-size=4KB" })
 class SyncHttpTests {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@Autowired
 	private JdbcTemplate jdbc;
 
@@ -44,16 +36,7 @@ class SyncHttpTests {
 	}
 
 	private Response post(String path, String body) throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
-		return new Response(response.statusCode(), JSON.readTree(response.body()));
-	}
-
-	private record Response(int status, JsonNode body) {
+		return JsonHttp.post(this.port, path, body);
 	}
 
 	private static String push(String group, String mutations) {
