@@ -14,8 +14,13 @@
 // 4. Checks wire-level facts on every sync request the clients made, and a few protocol facts over raw
 //    fetch (cookie that does not move, VersionNotSupported, exactly-once on a re-sent mutation).
 //
-// Usage: node run-e2e.mjs --db h2|postgresql [--no-build] [--seed N] [--groups N] [--clients-per-group N]
-//        [--mutations N] [--max-changes N] [--settle-seconds N] [--jar PATH]
+// With --timing it measures instead: --clients N clients, each its own client group, make --mutations M
+// mutations each at once; the figure is the time from the first mutation until every client holds exactly
+// the database's todos. Only wrong convergence fails the run; the time is printed, never judged.
+//
+// Usage: node run-e2e.mjs --db h2|postgresql|mariadb [--no-build] [--seed N] [--groups N] [--clients-per-group N]
+//        [--mutations N] [--max-changes N] [--settle-seconds N] [--jar PATH] [--pg-database NAME]
+//        [--mariadb-database NAME] [--timing [--clients N]]
 // Ends with a line "e2e-<db>: N passed, M failed"; exit code 0 only when nothing failed.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -43,9 +48,13 @@ const { values: opts } = parseArgs({
 		groups: { type: 'string', default: '4' },
 		'clients-per-group': { type: 'string', default: '2' },
 		mutations: { type: 'string', default: '40' },
-		'max-changes': { type: 'string', default: '50' },
+		'max-changes': { type: 'string' },
 		'settle-seconds': { type: 'string', default: '45' },
 		jar: { type: 'string', default: path.join(REPO, 'sample-app/target/sample-app-0.1.0-SNAPSHOT.jar') },
+		'pg-database': { type: 'string', default: process.env.PLASMA_E2E_PG_DB ?? 'plasma_e2e' },
+		'mariadb-database': { type: 'string', default: process.env.PLASMA_E2E_MARIADB_DB ?? 'plasma_e2e' },
+		timing: { type: 'boolean', default: false },
+		clients: { type: 'string', default: '20' },
 	},
 	strict: true,
 });
@@ -57,17 +66,26 @@ if (DB !== 'h2' && DB !== 'postgresql' && DB !== 'mariadb') {
 const GROUPS = Number(opts.groups);
 const CLIENTS_PER_GROUP = Number(opts['clients-per-group']);
 const MUTATIONS_PER_CLIENT = Number(opts.mutations);
-const MAX_CHANGES = Number(opts['max-changes']);
+const TIMING = opts.timing;
+const TIMING_CLIENTS = Number(opts.clients);
+// The checks page with 50 changes a pull; timing runs keep the app's default unless told.
+const MAX_CHANGES = opts['max-changes'] !== undefined ? Number(opts['max-changes']) : TIMING ? null : 50;
 const SEED = opts.seed !== undefined ? Number(opts.seed) : Math.floor(Math.random() * 2 ** 31);
 const RUN_ID = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 const PG_HOST = process.env.PLASMA_E2E_PG_HOST ?? '127.0.0.1';
 const PG_PORT = process.env.PLASMA_E2E_PG_PORT ?? '5432';
 const PG_USER = process.env.PLASMA_E2E_PG_USER ?? 'postgres';
-const PG_DB = process.env.PLASMA_E2E_PG_DB ?? 'plasma_e2e';
+const PG_DB = opts['pg-database'];
 const MARIADB_HOST = process.env.PLASMA_E2E_MARIADB_HOST ?? '127.0.0.1';
 const MARIADB_PORT = process.env.PLASMA_E2E_MARIADB_PORT ?? '3306';
-const MARIADB_DB = process.env.PLASMA_E2E_MARIADB_DB ?? 'plasma_e2e';
+const MARIADB_DB = opts['mariadb-database'];
+for (const name of [PG_DB, MARIADB_DB]) {
+	if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+		console.error(`database names must be lower-case SQL identifiers, got ${name}`);
+		process.exit(2);
+	}
+}
 
 // How raw SQL reaches the server database behind the app's back: psql on PostgreSQL, the mariadb client on
 // MariaDB (on H2, an in-memory database inside the app's JVM, nothing from outside can).
@@ -317,7 +335,7 @@ async function startApp(port, extraArgs) {
 	const jar = path.join(LOG_DIR, `sample-app-${DB}.jar`);
 	fs.copyFileSync(opts.jar, jar);
 	const args = ['-Xmx512m', '-jar', jar, `--server.port=${port}`, '--server.address=127.0.0.1',
-		`--plasma.pull.max-changes=${MAX_CHANGES}`, ...extraArgs];
+		...(MAX_CHANGES !== null ? [`--plasma.pull.max-changes=${MAX_CHANGES}`] : []), ...extraArgs];
 	log(`starting: java ${args.join(' ')}`);
 	const out = fs.openSync(APP_LOG, 'w');
 	app = spawn('java', args, { cwd: REPO, stdio: ['ignore', out, out] });
@@ -688,10 +706,95 @@ async function postJson(url, body) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// Timing (--timing): time from the first mutation until every client holds exactly the database's todos
+// ------------------------------------------------------------------------------------------------
+// Each client makes its mutations back to back on its own todos (creates, updates, deletes; none fail)
+// while Replicache pushes them in the background. Then every client pushes and pulls, all at once, round
+// after round (the harness plays the poke that tells clients to pull), until no mutation is pending and
+// every client's todos/ keys equal GET /todos.
+async function measureConvergence(base, newClient, replicacheErrors) {
+	const clients = [];
+	for (let i = 1; i <= TIMING_CLIENTS; i++) {
+		const label = `t${i}`;
+		const rep = newClient(`timing-${RUN_ID}-${i}`, label, { pullInterval: 600000, pushDelay: 5 });
+		clients.push({ label, rep, mutations: 0, ids: [] });
+	}
+	// Everyone starts from the (empty) full state, so the figure holds no first pull of a newcomer.
+	await Promise.all(clients.map((c) => c.rep.pull({ now: true })));
+	const groups = new Set(await Promise.all(clients.map((c) => c.rep.clientGroupID)));
+	check(`${clients.length} Replicache clients, each its own client group`, groups.size === clients.length, [...groups]);
+
+	const started = performance.now();
+	await Promise.all(clients.map(async (client) => {
+		let created = 0;
+		for (let i = 0; i < MUTATIONS_PER_CLIENT; i++) {
+			const r = random();
+			if (client.ids.length === 0 || r < 0.6) {
+				const id = `${client.label}-${RUN_ID}-${++created}`;
+				client.ids.push(id);
+				await client.rep.mutate.createTodo({ id, text: randomText(`todo of ${client.label}`) });
+			}
+			else if (r < 0.9) {
+				await client.rep.mutate.updateTodo({ id: pick(client.ids), text: randomText(`edited by ${client.label}`), done: random() < 0.5 });
+			}
+			else {
+				const id = client.ids.splice(Math.floor(random() * client.ids.length), 1)[0];
+				await client.rep.mutate.deleteTodo({ id });
+			}
+			client.mutations++;
+		}
+	}));
+	const mutated = performance.now();
+	let rounds = 0;
+	let converged = false;
+	let mismatches = [];
+	let dbRows = [];
+	const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+	while (!converged && Date.now() < deadline) {
+		rounds++;
+		await Promise.all(clients.map(async (c) => {
+			await c.rep.push({ now: true }).catch(() => {});
+			await c.rep.pull({ now: true }).catch(() => {});
+		}));
+		const pending = await Promise.all(clients.map(async (c) => (await c.rep.experimentalPendingMutations()).length));
+		if (pending.some((count) => count > 0)) {
+			continue;
+		}
+		dbRows = await getTodos(base);
+		mismatches = [];
+		for (const client of clients) {
+			const problems = compareWithDatabase(client.label, await readTodos(client.rep), dbRows);
+			if (problems.length > 0) {
+				mismatches.push(...problems.map((problem) => `${client.label}: ${problem}`));
+			}
+		}
+		converged = mismatches.length === 0;
+	}
+	const convergedMs = performance.now() - started;
+	const total = clients.reduce((sum, c) => sum + c.mutations, 0);
+	check(`${clients.length} clients x ${MUTATIONS_PER_CLIENT} mutations converged: every client holds exactly the database's ${dbRows.length} todos`,
+		converged, mismatches.slice(0, 15).join('\n') || `not converged within ${SETTLE_TIMEOUT_MS / 1000}s`);
+	const unconfirmed = clients.filter((c) => (wire.maxConfirmed.get(c.rep.clientID) ?? 0) !== c.mutations);
+	check('every client saw all its mutations confirmed in lastMutationIDChanges', unconfirmed.length === 0,
+		unconfirmed.map((c) => `${c.label}: made ${c.mutations}, highest confirmed ${wire.maxConfirmed.get(c.rep.clientID) ?? 'none'}`).join('\n'));
+	const applied = await mutationCount(base, 'applied');
+	check(`exactly once: ${total} mutations applied on the server`, applied === total, `applied ${applied}`);
+	check(`every sync request answered 200, cookies never backwards (${wire.pushes} pushes, ${wire.pulls} pulls)`,
+		wire.nonOk.length === 0 && wire.cookieViolations.length === 0, { nonOk: wire.nonOk, cookies: wire.cookieViolations });
+	check('Replicache logged no errors', replicacheErrors.length === 0, replicacheErrors.slice(0, 20).join('\n'));
+	await Promise.all(clients.map((c) => c.rep.close()));
+	const seconds = (ms) => (ms / 1000).toFixed(3);
+	console.log(`timing-${DB}: ${clients.length} clients x ${MUTATIONS_PER_CLIENT} mutations = ${total}: converged in ${seconds(convergedMs)} s `
+		+ `(mutations made locally in ${seconds(mutated - started)} s, ${rounds} push/pull rounds, ${wire.pushes} pushes, ${wire.pulls} pulls)`);
+}
+
+// ------------------------------------------------------------------------------------------------
 // Main
 // ------------------------------------------------------------------------------------------------
 async function main() {
-	log(`seed ${SEED}, run ${RUN_ID}, ${GROUPS} client groups x ${CLIENTS_PER_GROUP} clients, ${MUTATIONS_PER_CLIENT} mutations each, plasma.pull.max-changes=${MAX_CHANGES}`);
+	log(TIMING
+		? `timing: seed ${SEED}, run ${RUN_ID}, ${TIMING_CLIENTS} clients (one client group each) x ${MUTATIONS_PER_CLIENT} mutations, plasma.pull.max-changes=${MAX_CHANGES ?? 'default'}`
+		: `seed ${SEED}, run ${RUN_ID}, ${GROUPS} client groups x ${CLIENTS_PER_GROUP} clients, ${MUTATIONS_PER_CLIENT} mutations each, plasma.pull.max-changes=${MAX_CHANGES}`);
 	if (!opts['no-build']) {
 		build();
 	}
@@ -727,6 +830,12 @@ async function main() {
 		rep.onUpdateNeeded = (reason) => replicacheErrors.push(`${label}: onUpdateNeeded called: ${JSON.stringify(reason)}`);
 		return rep;
 	};
+	if (TIMING) {
+		await measureConvergence(base, newClient, replicacheErrors);
+		stopping = true;
+		await stopApp();
+		return;
+	}
 	const clients = [];
 	for (let g = 1; g <= GROUPS; g++) {
 		for (let c = 1; c <= CLIENTS_PER_GROUP; c++) {
