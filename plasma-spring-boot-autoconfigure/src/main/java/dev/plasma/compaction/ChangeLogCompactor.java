@@ -29,7 +29,7 @@ import dev.plasma.dialect.PostgresDialect;
 import dev.plasma.ledger.MutationLedger;
 
 /**
- * Compacts the change log (contract section 5, invariant 7): among entries at or below a version
+ * Compacts the change log (docs/protocol.md, guarantee 7): among entries at or below a version
  * {@code S}, keeps only the latest entry of each {@code (table_name, row_id)}, and none at all where that
  * latest entry is a {@code del} (the put and the delete cancel). Entries above {@code S} are never
  * touched, {@code S} is capped at the sequencer's head, and ledger markers (table

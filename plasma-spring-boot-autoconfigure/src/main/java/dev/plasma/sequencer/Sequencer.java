@@ -19,7 +19,7 @@ import dev.plasma.dialect.PostgresDialect;
 
 /**
  * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
- * {@code _plasma_changes} by {@code row_version > cursor} never misses an entry (contract, section 4).
+ * {@code _plasma_changes} by {@code row_version > cursor} never misses an entry (docs/protocol.md, guarantee 2).
  * <p>
  * The algorithm, one short transaction per batch, at {@code READ COMMITTED} (set explicitly where the
  * database's default is stricter, see {@link PlasmaDialect#readCommittedTransactionSql()}):

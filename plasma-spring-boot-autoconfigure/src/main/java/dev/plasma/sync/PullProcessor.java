@@ -23,7 +23,7 @@ import dev.plasma.schema.SyncedTables;
 import dev.plasma.sequencer.Sequencer;
 
 /**
- * Answers pulls (contract invariants 5 to 10).
+ * Answers pulls (docs/protocol.md, guarantees 5 to 10).
  * <p>
  * A pull first flushes the sequencer, so a client reads its own writes, then reads in one read-only
  * repeatable-read transaction: the head and compaction floor, the group's confirmations and either the
@@ -38,7 +38,7 @@ public class PullProcessor {
 	 * Reads head, floor and the group's confirmations in one statement, and touches {@code _plasma_changes}
 	 * in it too: H2 takes the REPEATABLE READ snapshot of each table at the table's first read in the
 	 * transaction, so without it a compaction committing between this read and the read of the entries
-	 * could delete entries of a client whose cookie is at or above the floor read here (contract invariant
+	 * could delete entries of a client whose cookie is at or above the floor read here (docs/protocol.md, guarantee
 	 * 7). One row per confirmed client of the group, or one row with NULL client columns for none.
 	 */
 	private static final String READ_STATE_SQL = """

@@ -28,7 +28,7 @@ import dev.plasma.mutation.Mutator;
 import dev.plasma.mutation.MutatorRegistry;
 
 /**
- * Runs pushed mutations exactly once (contract invariants 3 and 4).
+ * Runs pushed mutations exactly once (docs/protocol.md, guarantees 3 and 4).
  * <p>
  * Each mutation gets its own transaction: lock the client's ledger row, skip {@code id <= last}, stop
  * the client's batch at a gap ({@code id > last + 1}), otherwise run the mutator as the mutation's origin
