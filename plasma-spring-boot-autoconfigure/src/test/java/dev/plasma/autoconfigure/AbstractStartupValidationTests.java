@@ -209,22 +209,25 @@ public abstract class AbstractStartupValidationTests {
 
 	@Test
 	void theHealthIndicatorIsDownNamingASyncedTableThatLostItsTriggers() {
-		this.runner
+		withHealth().withPropertyValues("plasma.tables.todos=", "plasma.tables.pairs=").run((context) -> {
+			PlasmaHealthIndicator indicator = context.getBean(PlasmaHealthIndicator.class);
+			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			jdbc.execute("DROP TABLE todos");
+			jdbc.execute(CREATE_TODOS);
+
+			Health health = indicator.health();
+
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat((String) health.getDetails().get("reason")).contains("'todos'").doesNotContain("'pairs'");
+		});
+	}
+
+	protected ApplicationContextRunner withHealth() {
+		return this.runner
 			.withConfiguration(
 					AutoConfigurations.of(PlasmaCompactionAutoConfiguration.class, PlasmaHealthAutoConfiguration.class))
-			.withPropertyValues("plasma.tables.todos=", "plasma.tables.pairs=", "plasma.compaction.cron=-")
-			.run((context) -> {
-				PlasmaHealthIndicator indicator = context.getBean(PlasmaHealthIndicator.class);
-				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-				jdbc.execute("DROP TABLE todos");
-				jdbc.execute(CREATE_TODOS);
-
-				Health health = indicator.health();
-
-				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-				assertThat((String) health.getDetails().get("reason")).contains("'todos'").doesNotContain("'pairs'");
-			});
+			.withPropertyValues("plasma.compaction.cron=-");
 	}
 
 	private void setUp(Consumer<JdbcTemplate> statements) {
@@ -233,7 +236,7 @@ public abstract class AbstractStartupValidationTests {
 		}
 	}
 
-	private static List<String> capturedKeys(AssertableApplicationContext context) {
+	protected static List<String> capturedKeys(AssertableApplicationContext context) {
 		context.getBean(Sequencer.class).flush();
 		return context.getBean(ChangeLog.class)
 			.readAfter(0, 100)
