@@ -2,33 +2,43 @@ package dev.plasma.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
+import dev.plasma.capture.CaptureTriggerCheck;
 import dev.plasma.changelog.ChangeLogStatus;
 import dev.plasma.changelog.ChangeLogStatusReader;
 
 /**
- * Health of Plasma's change log: {@code DOWN} when the sequencer is stuck, that is when a committed entry
- * has waited longer than {@code sequencerStuckAfter} for its version (no client can pull it until it has
- * one), {@code UP} otherwise. Details: head, floor, entries, pending entries and the oldest one's age,
+ * Health of Plasma's change log: {@code DOWN} when a synced table has lost its capture triggers (detail
+ * {@code tablesWithoutCapture} names them; their writes reach no client until a restart re-installs the
+ * triggers), or when the sequencer is stuck, that is when a committed entry has waited longer than
+ * {@code sequencerStuckAfter} for its version (no client can pull it until it has one); {@code UP}
+ * otherwise. Details: head, floor, entries, pending entries and the oldest one's age,
  * and when compaction last completed and how long ago.
  */
 public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 
 	private final ChangeLogStatusReader statusReader;
 
+	private final CaptureTriggerCheck captureCheck;
+
 	private final Duration sequencerStuckAfter;
 
 	/**
 	 * Creates the indicator.
 	 * @param statusReader reads the change log's status
+	 * @param captureCheck finds synced tables that lost their capture triggers
 	 * @param sequencerStuckAfter how long an entry may wait for the sequencer before the state is DOWN
 	 */
-	public PlasmaHealthIndicator(ChangeLogStatusReader statusReader, Duration sequencerStuckAfter) {
+	public PlasmaHealthIndicator(ChangeLogStatusReader statusReader, CaptureTriggerCheck captureCheck,
+			Duration sequencerStuckAfter) {
 		super("Plasma health check failed");
 		this.statusReader = statusReader;
+		this.captureCheck = captureCheck;
 		this.sequencerStuckAfter = sequencerStuckAfter;
 	}
 
@@ -36,7 +46,15 @@ public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		ChangeLogStatus status = this.statusReader.read();
 		Duration waiting = status.oldestPendingAge();
-		if (status.pending() > 0 && waiting.compareTo(this.sequencerStuckAfter) > 0) {
+		List<String> withoutCapture = this.captureCheck.tablesWithoutCapture();
+		if (!withoutCapture.isEmpty()) {
+			builder.down()
+				.withDetail("reason", "capture triggers missing on synced table(s) "
+						+ withoutCapture.stream().map((name) -> "'" + name + "'").collect(Collectors.joining(", "))
+						+ ": their writes are not captured; restart the application to re-install them")
+				.withDetail("tablesWithoutCapture", withoutCapture);
+		}
+		else if (status.pending() > 0 && waiting.compareTo(this.sequencerStuckAfter) > 0) {
 			builder.down()
 				.withDetail("reason", "sequencer stuck: the oldest pending entry has waited " + waiting
 						+ " for a version (threshold " + this.sequencerStuckAfter + ")");

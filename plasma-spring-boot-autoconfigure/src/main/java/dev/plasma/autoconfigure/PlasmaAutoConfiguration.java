@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -69,12 +70,9 @@ public final class PlasmaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CaptureInstaller plasmaCaptureInstaller(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
-			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, PlasmaProperties properties) {
-		List<TableDeclaration> declarations = properties.getTables()
-			.entrySet()
-			.stream()
-			.map((entry) -> new TableDeclaration(entry.getKey(), entry.getValue().isChangeLogSuppressed()))
-			.toList();
+			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, PlasmaProperties properties,
+			Environment environment) {
+		List<TableDeclaration> declarations = TableDeclarations.of(properties, environment);
 		if (declarations.isEmpty()) {
 			LogFactory.getLog(PlasmaAutoConfiguration.class)
 				.warn("Plasma: no tables are declared under plasma.tables, so nothing is synced. Note that Spring Boot's "

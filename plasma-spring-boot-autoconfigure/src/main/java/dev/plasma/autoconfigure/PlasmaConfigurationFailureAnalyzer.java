@@ -13,8 +13,9 @@ class PlasmaConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<PlasmaC
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, PlasmaConfigurationException cause) {
 		return new FailureAnalysis(cause.getMessage(),
-				"Fix the table's declaration under 'plasma.tables' or the table itself (it must exist before Plasma starts, "
-						+ "for example through the application's Liquibase or Flyway migrations, and have a primary key).",
+				"Fix the table's declaration under 'plasma.tables' (one key per table, only known keys) or the table itself "
+						+ "(it must exist before Plasma starts, for example through the application's Liquibase or Flyway "
+						+ "migrations, and have a primary key).",
 				cause);
 	}
 

@@ -1,5 +1,8 @@
 package dev.plasma.autoconfigure;
 
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,12 +13,15 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 import dev.plasma.actuate.PlasmaHealthIndicator;
+import dev.plasma.capture.CaptureTriggerCheck;
 import dev.plasma.changelog.ChangeLogStatusReader;
+import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.schema.SyncedTables;
 
 /**
  * The {@code plasma} health indicator, when Spring Boot's health module is present and
- * {@code management.health.plasma.enabled} is not {@code false}; DOWN after
- * {@code plasma.health.sequencer-stuck-after} without sequencing.
+ * {@code management.health.plasma.enabled} is not {@code false}; DOWN when a synced table lost its capture
+ * triggers, or after {@code plasma.health.sequencer-stuck-after} without sequencing.
  */
 @AutoConfiguration(after = PlasmaCompactionAutoConfiguration.class)
 @ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -25,9 +31,18 @@ import dev.plasma.changelog.ChangeLogStatusReader;
 public final class PlasmaHealthAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
+	CaptureTriggerCheck plasmaCaptureTriggerCheck(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
+			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, SyncedTables tables) {
+		return new CaptureTriggerCheck(PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource), dialect,
+				tables);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "plasmaHealthIndicator")
-	PlasmaHealthIndicator plasmaHealthIndicator(ChangeLogStatusReader statusReader, PlasmaProperties properties) {
-		return new PlasmaHealthIndicator(statusReader, properties.getHealth().getSequencerStuckAfter());
+	PlasmaHealthIndicator plasmaHealthIndicator(ChangeLogStatusReader statusReader, CaptureTriggerCheck captureCheck,
+			PlasmaProperties properties) {
+		return new PlasmaHealthIndicator(statusReader, captureCheck, properties.getHealth().getSequencerStuckAfter());
 	}
 
 }

@@ -16,7 +16,9 @@ import org.springframework.util.unit.DataSize;
 public class PlasmaProperties {
 
 	/**
-	 * Tables to sync, by table name. Each is synced unless marked change-log-suppressed.
+	 * Tables to sync, by table name: the name the table is stored under, or its unquoted name as the
+	 * database folds it (upper case on H2, lower case on PostgreSQL). Each is synced unless marked
+	 * change-log-suppressed; two names of one table, or an unknown key under a table, stop the start.
 	 */
 	private Map<String, Table> tables = new LinkedHashMap<>();
 

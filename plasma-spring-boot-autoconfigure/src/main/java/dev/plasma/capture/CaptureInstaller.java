@@ -8,11 +8,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -27,15 +28,19 @@ import dev.plasma.schema.TableResolver;
 /**
  * Installs the capture triggers of the declared tables, idempotently, at start-up.
  * <p>
- * Every declared table is resolved and validated before anything changes. Then, under a lock that
- * serialises installation across application instances, each table is compared with its entry in
- * {@code _plasma_tables}:
+ * Every declared table is resolved and validated before anything changes; two declarations of one
+ * physical table stop the start. Then, under a lock that serialises installation across application
+ * instances, registrations in {@code _plasma_tables} that are no longer declared are dropped first, with
+ * their triggers unless a declared table still uses them (a key renamed only in case). Each declared table
+ * is then compared with its registration and with the triggers the database's catalog really holds:
  * <ul>
  * <li>newly synced (or previously suppressed): triggers created, every existing row captured as a
  * {@code put} (invariant 8);</li>
  * <li>synced with a different trigger fingerprint (its columns changed): triggers regenerated;</li>
- * <li>suppressed: triggers removed;</li>
- * <li>registered but no longer declared: triggers removed, registration dropped.</li>
+ * <li>synced and registered, but its triggers are gone or disabled (dropped, or the table dropped and
+ * re-created, behind Plasma's back): triggers re-installed and every existing row captured again as a
+ * {@code put}, with a warning naming the table;</li>
+ * <li>suppressed: triggers removed.</li>
  * </ul>
  * On PostgreSQL the whole installation is one transaction (the trigger's table lock keeps concurrent
  * writers out until the initial capture commits). On MariaDB and H2, where DDL commits implicitly, the
@@ -45,6 +50,9 @@ import dev.plasma.schema.TableResolver;
 public class CaptureInstaller {
 
 	private static final Log logger = LogFactory.getLog(CaptureInstaller.class);
+
+	private static final String DELETE_REGISTRATION = """
+			DELETE FROM _plasma_tables WHERE table_name = ?""";
 
 	private final DataSource dataSource;
 
@@ -67,10 +75,7 @@ public class CaptureInstaller {
 	 */
 	public List<SyncedTable> install() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
-			List<SyncedTable> tables = new ArrayList<>();
-			for (TableDeclaration declaration : this.declarations) {
-				tables.add(this.resolver.resolve(connection, declaration));
-			}
+			List<SyncedTable> tables = this.resolver.resolveAll(connection, this.declarations);
 			boolean autoCommit = connection.getAutoCommit();
 			this.dialect.lockInstallation(connection);
 			try {
@@ -96,10 +101,13 @@ public class CaptureInstaller {
 
 	private void install(Connection connection, List<SyncedTable> tables) throws SQLException {
 		Map<String, Registration> registered = readRegistrations(connection);
+		dropStaleRegistrations(connection, tables, registered);
+		Set<String> withTriggers = this.dialect.tablesWithCaptureTriggers(connection);
 		for (SyncedTable table : tables) {
-			Registration registration = registered.remove(table.name());
+			Registration registration = registered.get(table.name());
+			boolean hasTriggers = withTriggers.contains(table.physicalName());
 			if (table.changeLogSuppressed()) {
-				if (registration == null || !registration.suppressed()) {
+				if (registration == null || !registration.suppressed() || hasTriggers) {
 					execute(connection, this.dialect.dropCaptureTriggers(table.physicalName()));
 					register(connection, table, "", registration != null);
 					logger.info("Plasma: table '" + table.name() + "' is change-log suppressed; no capture");
@@ -120,13 +128,39 @@ public class CaptureInstaller {
 				execute(connection, ddl);
 				logger.info("Plasma: regenerated capture triggers of table '" + table.name() + "'");
 			}
+			else if (!hasTriggers) {
+				execute(connection, ddl);
+				int recaptured = this.dialect.captureExistingRows(connection, table);
+				logger.warn("Plasma: table '" + table.name() + "' had lost its capture triggers (dropped or disabled, or "
+						+ "the table dropped and re-created, behind Plasma's back), so its writes were not captured; "
+						+ "re-installed them and captured its " + recaptured + " current rows again. Rows deleted "
+						+ "meanwhile may remain on clients that had them.");
+			}
 		}
+	}
+
+	/**
+	 * Removes registrations of tables no longer declared, and their triggers unless a declared table has
+	 * the same physical table (the key was renamed in case only).
+	 */
+	private void dropStaleRegistrations(Connection connection, List<SyncedTable> tables,
+			Map<String, Registration> registered) throws SQLException {
+		Set<String> declaredNames = tables.stream().map(SyncedTable::name).collect(Collectors.toSet());
+		Set<String> declaredPhysicalNames = tables.stream().map(SyncedTable::physicalName).collect(Collectors.toSet());
 		for (Registration stale : registered.values()) {
-			execute(connection, this.dialect.dropCaptureTriggers(stale.physicalName()));
-			try (PreparedStatement delete = connection.prepareStatement("DELETE FROM _plasma_tables WHERE table_name = ?")) {
+			if (declaredNames.contains(stale.name())) {
+				continue;
+			}
+			try (PreparedStatement delete = connection.prepareStatement(DELETE_REGISTRATION)) {
 				delete.setString(1, stale.name());
 				delete.executeUpdate();
 			}
+			if (declaredPhysicalNames.contains(stale.physicalName())) {
+				logger.info("Plasma: table '" + stale.name() + "' is no longer declared under plasma.tables; its table '"
+						+ stale.physicalName() + "' is declared under another name, which keeps its capture triggers");
+				continue;
+			}
+			execute(connection, this.dialect.dropCaptureTriggers(stale.physicalName()));
 			logger.warn("Plasma: table '" + stale.name() + "' is no longer declared under plasma.tables; its capture "
 					+ "triggers were removed. If it is still meant to sync, note that Spring Boot's YAML loader drops an "
 					+ "empty map such as '" + stale.name() + ": {}'; declare '" + stale.name() + ":' (empty) instead.");

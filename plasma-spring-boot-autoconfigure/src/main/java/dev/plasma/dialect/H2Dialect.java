@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.plasma.capture.RowRenderer;
@@ -19,6 +20,14 @@ import dev.plasma.schema.SyncedTable;
 public class H2Dialect implements PlasmaDialect {
 
 	private static final ReentrantLock INSTALL_LOCK = new ReentrantLock();
+
+	private static final String TRIGGER_PREFIX = "PLASMA_CAPTURE_";
+
+	/** Tables of the current schema with Plasma's Java trigger under its own name. */
+	private static final String CAPTURED_TABLES = """
+			SELECT DISTINCT EVENT_OBJECT_TABLE FROM INFORMATION_SCHEMA.TRIGGERS
+			WHERE EVENT_OBJECT_SCHEMA = CURRENT_SCHEMA AND JAVA_CLASS = ?
+			AND TRIGGER_NAME = CONCAT(?, EVENT_OBJECT_TABLE)""";
 
 	@Override
 	public String displayName() {
@@ -36,7 +45,7 @@ public class H2Dialect implements PlasmaDialect {
 	}
 
 	private String triggerName(String physicalName) {
-		return quote("PLASMA_CAPTURE_" + physicalName);
+		return quote(TRIGGER_PREFIX + physicalName);
 	}
 
 	@Override
@@ -49,6 +58,11 @@ public class H2Dialect implements PlasmaDialect {
 	@Override
 	public List<String> dropCaptureTriggers(String physicalName) {
 		return List.of("DROP TRIGGER IF EXISTS " + triggerName(physicalName));
+	}
+
+	@Override
+	public Set<String> tablesWithCaptureTriggers(Connection connection) throws SQLException {
+		return CatalogQuery.names(connection, CAPTURED_TABLES, H2CaptureTrigger.class.getName(), TRIGGER_PREFIX);
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 
 import dev.plasma.schema.ColumnKind;
 import dev.plasma.schema.SqlIdentifiers;
@@ -17,6 +18,14 @@ import dev.plasma.schema.SyncedTable;
 public class MariaDbDialect extends SqlTriggerDialect {
 
 	private static final String INSTALL_LOCK = "'plasma_install'";
+
+	/** Tables of the current database with all three of Plasma's row triggers. */
+	private static final String CAPTURED_TABLES = """
+			SELECT EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS
+			WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_SCHEMA = DATABASE()
+			AND TRIGGER_NAME IN (CONCAT('plasma_', EVENT_OBJECT_TABLE, '_ai'), CONCAT('plasma_', EVENT_OBJECT_TABLE, '_au'),
+				CONCAT('plasma_', EVENT_OBJECT_TABLE, '_ad'))
+			GROUP BY EVENT_OBJECT_TABLE HAVING COUNT(*) = 3""";
 
 	@Override
 	public String displayName() {
@@ -143,6 +152,11 @@ public class MariaDbDialect extends SqlTriggerDialect {
 		return List.of("DROP TRIGGER IF EXISTS " + triggerName(physicalName, "ai"),
 				"DROP TRIGGER IF EXISTS " + triggerName(physicalName, "au"),
 				"DROP TRIGGER IF EXISTS " + triggerName(physicalName, "ad"));
+	}
+
+	@Override
+	public Set<String> tablesWithCaptureTriggers(Connection connection) throws SQLException {
+		return CatalogQuery.names(connection, CAPTURED_TABLES);
 	}
 
 	@Override

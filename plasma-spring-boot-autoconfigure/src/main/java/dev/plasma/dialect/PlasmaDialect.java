@@ -3,6 +3,7 @@ package dev.plasma.dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 import dev.plasma.schema.SyncedTable;
 
@@ -147,6 +148,16 @@ public interface PlasmaDialect {
 	 * @return the DDL statements in execution order
 	 */
 	List<String> dropCaptureTriggers(String physicalName);
+
+	/**
+	 * Returns the tables of the current schema that really have Plasma's complete, enabled capture
+	 * triggers, read from the database's catalog with one cheap query (it runs at every start and on
+	 * every health check), so that a trigger dropped behind Plasma's back, or lost with its table, is seen.
+	 * @param connection the connection to query with
+	 * @return the physical names of the captured tables, exactly as the database stores them
+	 * @throws SQLException on database errors
+	 */
+	Set<String> tablesWithCaptureTriggers(Connection connection) throws SQLException;
 
 	/**
 	 * Appends a {@code put} pending entry for every current row of the table (the initial capture of a

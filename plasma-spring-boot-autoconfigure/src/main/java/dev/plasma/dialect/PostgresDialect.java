@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 
 import dev.plasma.schema.ColumnKind;
 import dev.plasma.schema.SqlIdentifiers;
@@ -16,6 +17,20 @@ import dev.plasma.schema.SyncedTable;
 public class PostgresDialect extends SqlTriggerDialect {
 
 	private static final long INSTALL_LOCK_KEY = 0x706c61736d61L;
+
+	private static final String FUNCTION_PREFIX = "plasma_capture_";
+
+	/**
+	 * Tables of the schema whose enabled {@code plasma_capture} trigger calls the table's own capture
+	 * function.
+	 */
+	private static final String CAPTURED_TABLES = """
+			SELECT c.relname FROM pg_catalog.pg_trigger t
+			JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+			JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+			JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid AND p.pronamespace = n.oid
+			WHERE n.nspname = ? AND t.tgname = 'plasma_capture' AND t.tgenabled <> 'D'
+			AND p.proname = ? || c.relname""";
 
 	private final String schema;
 
@@ -94,7 +109,7 @@ public class PostgresDialect extends SqlTriggerDialect {
 	}
 
 	private String functionName(String physicalName) {
-		return quote(this.schema) + "." + quote("plasma_capture_" + physicalName);
+		return quote(this.schema) + "." + quote(FUNCTION_PREFIX + physicalName);
 	}
 
 	@Override
@@ -124,6 +139,11 @@ public class PostgresDialect extends SqlTriggerDialect {
 	@Override
 	public List<String> dropCaptureTriggers(String physicalName) {
 		return List.of("DROP FUNCTION IF EXISTS " + functionName(physicalName) + "() CASCADE");
+	}
+
+	@Override
+	public Set<String> tablesWithCaptureTriggers(Connection connection) throws SQLException {
+		return CatalogQuery.names(connection, CAPTURED_TABLES, this.schema, FUNCTION_PREFIX);
 	}
 
 	@Override

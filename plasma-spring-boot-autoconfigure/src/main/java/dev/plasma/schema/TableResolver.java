@@ -5,16 +5,42 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Resolves declared tables against the database metadata of the connection's current schema: the exact
  * stored name, the columns in order with their JSON rendering, and the primary key.
  */
 public class TableResolver {
+
+	/**
+	 * Resolves every declared table, each to a different physical table.
+	 * @param connection a connection whose current catalog/schema holds the tables
+	 * @param declarations the declared tables
+	 * @return the resolved tables, in declaration order
+	 * @throws PlasmaConfigurationException when one table cannot be resolved, or two declarations name the
+	 * same physical table (say {@code TODOS} next to {@code todos} where the database folds names)
+	 * @throws SQLException on database errors
+	 */
+	public List<SyncedTable> resolveAll(Connection connection, List<TableDeclaration> declarations) throws SQLException {
+		Map<String, SyncedTable> byPhysicalName = new LinkedHashMap<>();
+		for (TableDeclaration declaration : declarations) {
+			SyncedTable table = resolve(connection, declaration);
+			SyncedTable earlier = byPhysicalName.putIfAbsent(table.physicalName(), table);
+			if (earlier != null) {
+				throw new PlasmaConfigurationException("Plasma: tables '" + earlier.name() + "' and '" + table.name()
+						+ "' declared under plasma.tables are the same table '" + table.physicalName()
+						+ "' in the database; declare it once.");
+			}
+		}
+		return List.copyOf(byPhysicalName.values());
+	}
 
 	/**
 	 * Resolves one declared table.
@@ -35,11 +61,10 @@ public class TableResolver {
 		DatabaseMetaData metaData = connection.getMetaData();
 		String catalog = connection.getCatalog();
 		String schema = currentSchema(connection);
-		String physicalName = findPhysicalName(metaData, catalog, schema, name);
+		List<String> stored = storedTableNames(metaData, catalog, schema);
+		String physicalName = findPhysicalName(metaData, stored, name);
 		if (physicalName == null) {
-			throw new PlasmaConfigurationException("Plasma: table '" + name
-					+ "' declared under plasma.tables does not exist in the database"
-					+ ((schema != null) ? " (schema '" + schema + "')" : "") + ".");
+			throw new PlasmaConfigurationException(doesNotExist(name, schema, stored));
 		}
 		boolean foldsToUpper = metaData.storesUpperCaseIdentifiers();
 		List<Column> columns = new ArrayList<>();
@@ -81,21 +106,50 @@ public class TableResolver {
 		}
 	}
 
-	private String findPhysicalName(DatabaseMetaData metaData, String catalog, String schema, String name)
-			throws SQLException {
-		String caseInsensitiveMatch = null;
+	/**
+	 * Finds the stored name of the table a configured name means: the table stored under exactly that name,
+	 * else the one the database resolves the unquoted name to (upper case on H2, lower case on PostgreSQL
+	 * and on MariaDB with {@code lower_case_table_names} set, the name itself where names are
+	 * case-sensitive). A table created with a quoted name of another case is not the same table.
+	 */
+	private String findPhysicalName(DatabaseMetaData metaData, List<String> stored, String name) throws SQLException {
+		if (stored.contains(name)) {
+			return name;
+		}
+		if (metaData.storesUpperCaseIdentifiers() || metaData.storesLowerCaseIdentifiers()) {
+			String folded = metaData.storesUpperCaseIdentifiers() ? name.toUpperCase(Locale.ROOT)
+					: name.toLowerCase(Locale.ROOT);
+			return stored.contains(folded) ? folded : null;
+		}
+		if (metaData.supportsMixedCaseIdentifiers()) {
+			return null;
+		}
+		List<String> ignoringCase = stored.stream().filter((candidate) -> candidate.equalsIgnoreCase(name)).toList();
+		return (ignoringCase.size() == 1) ? ignoringCase.get(0) : null;
+	}
+
+	private List<String> storedTableNames(DatabaseMetaData metaData, String catalog, String schema) throws SQLException {
+		List<String> names = new ArrayList<>();
 		try (ResultSet rs = metaData.getTables(catalog, schema, null, new String[] { "TABLE", "BASE TABLE" })) {
 			while (rs.next()) {
-				String candidate = rs.getString("TABLE_NAME");
-				if (candidate.equals(name)) {
-					return candidate;
-				}
-				if (candidate.equalsIgnoreCase(name)) {
-					caseInsensitiveMatch = candidate;
-				}
+				names.add(rs.getString("TABLE_NAME"));
 			}
 		}
-		return caseInsensitiveMatch;
+		return names;
+	}
+
+	private static String doesNotExist(String name, String schema, List<String> stored) {
+		List<String> sameButCase = stored.stream().filter((candidate) -> candidate.equalsIgnoreCase(name)).toList();
+		return "Plasma: table '" + name + "' declared under plasma.tables does not exist in the database"
+				+ ((schema != null) ? " (schema '" + schema + "')" : "") + "."
+				+ (sameButCase.isEmpty() ? ""
+						: " Tables whose names differ only in case: " + quoted(sameButCase) + "; a declared name means "
+								+ "the table stored under exactly that name, or the one the database folds the unquoted "
+								+ "name to, so declare one of those names as it is stored.");
+	}
+
+	private static String quoted(Collection<String> names) {
+		return names.stream().map((name) -> "'" + name + "'").collect(Collectors.joining(", "));
 	}
 
 }

@@ -11,4 +11,12 @@ class MariaDbStartupValidationTests extends AbstractStartupValidationTests {
 		return TestDatabase.MARIADB;
 	}
 
+	/**
+	 * Table names are case-sensitive on the test server ({@code lower_case_table_names=0}, the Linux default).
+	 */
+	@Override
+	protected boolean foldsUnquotedNames() {
+		return false;
+	}
+
 }

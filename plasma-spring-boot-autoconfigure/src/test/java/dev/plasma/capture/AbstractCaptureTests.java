@@ -291,6 +291,22 @@ public abstract class AbstractCaptureTests {
 	}
 
 	@Test
+	void aLeftoverKeyForTheSameTableNeverDropsTheTriggersItsDeclaredKeyNeeds() {
+		this.plasma.install(synced("todos"));
+		this.plasma.jdbc.update("""
+				INSERT INTO _plasma_tables (table_name, physical_name, fingerprint, change_log_suppressed, installed_at)
+				SELECT 'TODOS', physical_name, fingerprint, change_log_suppressed, installed_at
+				FROM _plasma_tables WHERE table_name = 'todos'""");
+		this.plasma.install(synced("todos"));
+		this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('t1', 'still captured', FALSE)");
+
+		assertThat(flushAndRead()).extracting((entry) -> entry.tableName() + "/" + entry.rowId())
+			.containsExactly("todos/t1");
+		assertThat(this.plasma.jdbc.queryForList("SELECT table_name FROM _plasma_tables", String.class))
+			.containsExactly("todos");
+	}
+
+	@Test
 	void aCompositeKeyBecomesEscapedPartsJoinedBySlash() {
 		this.plasma.install(synced("pairs"));
 		this.plasma.jdbc.update("INSERT INTO pairs (a, b, note) VALUES ('x/y%z', 5, 'n')");

@@ -1,0 +1,91 @@
+package dev.plasma.autoconfigure;
+
+import java.beans.PropertyDescriptor;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.env.Environment;
+
+import dev.plasma.schema.PlasmaConfigurationException;
+import dev.plasma.schema.TableDeclaration;
+
+/**
+ * Turns {@code plasma.tables} into {@link TableDeclaration}s, refusing a key under a table that no table
+ * property knows: Spring Boot binds a map of beans leniently, so {@code change-log-supressed: true} would
+ * silently be ignored and the table synced, the opposite of what was meant.
+ */
+final class TableDeclarations {
+
+	private static final ConfigurationPropertyName TABLES = ConfigurationPropertyName.of("plasma.tables");
+
+	private static final int TABLE_ELEMENT = 2;
+
+	private TableDeclarations() {
+	}
+
+	/**
+	 * Returns the declared tables, in declaration order.
+	 * @param properties the bound properties
+	 * @param environment the environment they were bound from
+	 * @return the declarations
+	 * @throws PlasmaConfigurationException naming the key and the known ones when a table's entry holds
+	 * an unknown key
+	 */
+	static List<TableDeclaration> of(PlasmaProperties properties, Environment environment) {
+		rejectUnknownKeys(environment);
+		return properties.getTables()
+			.entrySet()
+			.stream()
+			.map((entry) -> new TableDeclaration(entry.getKey(), entry.getValue().isChangeLogSuppressed()))
+			.toList();
+	}
+
+	private static void rejectUnknownKeys(Environment environment) {
+		Map<String, String> known = knownKeys();
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source instanceof IterableConfigurationPropertySource iterable) {
+				iterable.filter(TABLES::isAncestorOf).stream().forEach((name) -> rejectIfUnknown(name, known));
+			}
+		}
+	}
+
+	private static void rejectIfUnknown(ConfigurationPropertyName name, Map<String, String> known) {
+		if (name.getNumberOfElements() <= TABLE_ELEMENT + 1) {
+			return;
+		}
+		String key = IntStream.range(TABLE_ELEMENT + 1, name.getNumberOfElements())
+			.mapToObj((i) -> name.getElement(i, Form.UNIFORM))
+			.collect(Collectors.joining());
+		if (!known.containsKey(key)) {
+			throw new PlasmaConfigurationException("Plasma: unknown key '" + name + "' in the declaration of table '"
+					+ name.getElement(TABLE_ELEMENT, Form.ORIGINAL) + "' under plasma.tables; the known keys are: "
+					+ String.join(", ", known.values()) + ".");
+		}
+	}
+
+	/**
+	 * Returns the properties of a table declaration, by uniform name (lower case, no dashes), in dashed form.
+	 */
+	private static Map<String, String> knownKeys() {
+		Map<String, String> known = new TreeMap<>();
+		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(PlasmaProperties.Table.class)) {
+			if (property.getWriteMethod() != null) {
+				String dashed = DataObjectPropertyName.toDashedForm(property.getName());
+				known.put(dashed.replace("-", "").toLowerCase(Locale.ROOT), dashed);
+			}
+		}
+		return known;
+	}
+
+}
