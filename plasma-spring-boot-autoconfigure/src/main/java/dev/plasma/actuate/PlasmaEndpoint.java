@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import dev.plasma.changelog.ChangeLogStatus;
 import dev.plasma.changelog.ChangeLogStatusReader;
@@ -18,11 +19,18 @@ import dev.plasma.compaction.CompactionResult;
  * The {@code plasma} actuator endpoint. Reading it ({@code GET /actuator/plasma}) shows the change log's
  * head, compaction floor, entry count, pending count, and the last compaction (on any instance, and the
  * last pass of this instance with what it did). Writing it ({@code POST /actuator/plasma}, optional
- * {@code safeUpToVersion}) runs a compaction pass now, under the same lease as the schedule, up to the
- * given version or else up to the retention cutoff.
+ * {@code safeUpToVersion}) runs a compaction pass now, under the same lease as the schedule: up to the
+ * given version (at most the head), up to the head with <code>{"safeUpToVersion":"head"}</code> (which
+ * resets every client whose cookie is older), or else up to the retention cutoff. A negative version,
+ * one beyond the head, or anything else is answered with 400 and {@code "status":"rejected"}.
  */
 @Endpoint(id = "plasma")
 public class PlasmaEndpoint {
+
+	/**
+	 * The {@code safeUpToVersion} that compacts up to the head.
+	 */
+	public static final String HEAD = "head";
 
 	private final ChangeLogStatusReader statusReader;
 
@@ -54,13 +62,51 @@ public class PlasmaEndpoint {
 	}
 
 	@WriteOperation
-	public RunDescriptor compact(@Nullable Long safeUpToVersion) {
+	public WebEndpointResponse<RunDescriptor> compact(@Nullable String safeUpToVersion) {
 		if (this.compactionJob == null) {
-			return new RunDescriptor("disabled", "compaction is disabled (plasma.compaction.enabled=false)", null);
+			return ok(new RunDescriptor("disabled", "compaction is disabled (plasma.compaction.enabled=false)", null));
 		}
-		return this.compactionJob.run(safeUpToVersion)
+		Long upTo;
+		try {
+			upTo = safeUpToVersion(safeUpToVersion);
+		}
+		catch (IllegalArgumentException ex) {
+			return new WebEndpointResponse<>(new RunDescriptor("rejected", ex.getMessage(), null),
+					WebEndpointResponse.STATUS_BAD_REQUEST);
+		}
+		return ok(this.compactionJob.run(upTo)
 			.map((result) -> new RunDescriptor("compacted", null, ResultDescriptor.of(result)))
-			.orElseGet(() -> new RunDescriptor("skipped", "another instance holds the compaction lease", null));
+			.orElseGet(() -> new RunDescriptor("skipped", "another instance holds the compaction lease", null)));
+	}
+
+	private @Nullable Long safeUpToVersion(@Nullable String requested) {
+		if (requested == null) {
+			return null;
+		}
+		long head = this.statusReader.read().head();
+		if (HEAD.equals(requested)) {
+			return head;
+		}
+		long version;
+		try {
+			version = Long.parseLong(requested.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(
+					"safeUpToVersion must be a version (0 to the head, " + head + ") or \"head\", got '" + requested + "'");
+		}
+		if (version < 0) {
+			throw new IllegalArgumentException("safeUpToVersion must not be negative, got " + version);
+		}
+		if (version > head) {
+			throw new IllegalArgumentException("safeUpToVersion " + version + " is beyond the head (" + head
+					+ "); to compact everything up to the head, which resets every client, send \"head\"");
+		}
+		return version;
+	}
+
+	private static WebEndpointResponse<RunDescriptor> ok(RunDescriptor descriptor) {
+		return new WebEndpointResponse<>(descriptor, WebEndpointResponse.STATUS_OK);
 	}
 
 	/**
@@ -112,8 +158,8 @@ public class PlasmaEndpoint {
 	}
 
 	/**
-	 * The answer to a write: {@code compacted} with the result, {@code skipped} or {@code disabled} with
-	 * the reason.
+	 * The answer to a write: {@code compacted} with the result, {@code skipped}, {@code disabled} or
+	 * {@code rejected} with the reason.
 	 * @param status what happened
 	 * @param reason why nothing was done, if so
 	 * @param result what the pass did, if it ran

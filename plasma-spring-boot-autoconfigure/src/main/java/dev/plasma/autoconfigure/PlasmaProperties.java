@@ -1,12 +1,15 @@
 package dev.plasma.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -23,12 +26,6 @@ public class PlasmaProperties {
 	private Map<String, Table> tables = new LinkedHashMap<>();
 
 	/**
-	 * Path under which the sync endpoints are served ({base-path}/push, {base-path}/pull and
-	 * {base-path}/replicache/push|pull).
-	 */
-	private String basePath = "/plasma";
-
-	/**
 	 * Client schema versions accepted by push and pull. Empty accepts any.
 	 */
 	private Set<String> acceptedSchemaVersions = new LinkedHashSet<>();
@@ -36,6 +33,8 @@ public class PlasmaProperties {
 	private final Schema schema = new Schema();
 
 	private final Sequencer sequencer = new Sequencer();
+
+	private final Web web = new Web();
 
 	private final Push push = new Push();
 
@@ -45,6 +44,10 @@ public class PlasmaProperties {
 
 	private final Health health = new Health();
 
+	public PlasmaProperties() {
+		this.push.web = this.web;
+	}
+
 	public Map<String, Table> getTables() {
 		return this.tables;
 	}
@@ -53,15 +56,15 @@ public class PlasmaProperties {
 		this.tables = tables;
 	}
 
+	@Deprecated(since = "0.1.0")
+	@DeprecatedConfigurationProperty(replacement = "plasma.web.base-path", since = "0.1.0")
 	public String getBasePath() {
-		return this.basePath;
+		return this.web.getBasePath();
 	}
 
+	@Deprecated(since = "0.1.0")
 	public void setBasePath(String basePath) {
-		if (basePath == null || !basePath.startsWith("/") || basePath.contains(" ")) {
-			throw new IllegalArgumentException("base-path must be a path starting with '/', such as /plasma");
-		}
-		this.basePath = basePath;
+		this.web.setDeprecatedBasePath(basePath);
 	}
 
 	public Set<String> getAcceptedSchemaVersions() {
@@ -70,6 +73,10 @@ public class PlasmaProperties {
 
 	public void setAcceptedSchemaVersions(Set<String> acceptedSchemaVersions) {
 		this.acceptedSchemaVersions = acceptedSchemaVersions;
+	}
+
+	public Web getWeb() {
+		return this.web;
 	}
 
 	public Push getPush() {
@@ -97,22 +104,231 @@ public class PlasmaProperties {
 	}
 
 	/**
+	 * The sync endpoints over HTTP.
+	 */
+	public static class Web {
+
+		/**
+		 * Path under which the sync endpoints are served ({base-path}/push, {base-path}/pull and
+		 * {base-path}/replicache/push|pull).
+		 */
+		private String basePath = "/plasma";
+
+		/**
+		 * Largest accepted push request body; larger ones are answered with HTTP 413.
+		 */
+		private DataSize maxPushBodySize = DataSize.ofMegabytes(1);
+
+		private boolean basePathSet;
+
+		private boolean maxPushBodySizeSet;
+
+		/**
+		 * Largest accepted pull request body; larger ones are answered with HTTP 413.
+		 */
+		private DataSize maxPullBodySize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Longest a sync request waits for a database connection when the database has not answered
+		 * recently; beyond it the request is answered with HTTP 503 and Retry-After.
+		 */
+		private Duration connectionWait = Duration.ofSeconds(2);
+
+		/**
+		 * How long sync requests are answered with HTTP 503 at once after the database failed to give a
+		 * connection within connection-wait; sent as the Retry-After header.
+		 */
+		private Duration retryAfter = Duration.ofSeconds(5);
+
+		private final Cors cors = new Cors();
+
+		public String getBasePath() {
+			return this.basePath;
+		}
+
+		public void setBasePath(String basePath) {
+			requirePath("base-path", basePath);
+			this.basePath = basePath;
+			this.basePathSet = true;
+		}
+
+		public DataSize getMaxPushBodySize() {
+			return this.maxPushBodySize;
+		}
+
+		public void setMaxPushBodySize(DataSize maxPushBodySize) {
+			requirePositive("max-push-body-size", maxPushBodySize.toBytes());
+			this.maxPushBodySize = maxPushBodySize;
+			this.maxPushBodySizeSet = true;
+		}
+
+		/**
+		 * Applies {@code plasma.base-path} unless {@code plasma.web.base-path} is set.
+		 */
+		void setDeprecatedBasePath(String basePath) {
+			requirePath("base-path", basePath);
+			if (!this.basePathSet) {
+				this.basePath = basePath;
+			}
+		}
+
+		/**
+		 * Applies {@code plasma.push.max-body-size} unless {@code plasma.web.max-push-body-size} is set.
+		 */
+		void setDeprecatedMaxPushBodySize(DataSize maxBodySize) {
+			requirePositive("max-body-size", maxBodySize.toBytes());
+			if (!this.maxPushBodySizeSet) {
+				this.maxPushBodySize = maxBodySize;
+			}
+		}
+
+		public DataSize getMaxPullBodySize() {
+			return this.maxPullBodySize;
+		}
+
+		public void setMaxPullBodySize(DataSize maxPullBodySize) {
+			requirePositive("max-pull-body-size", maxPullBodySize.toBytes());
+			this.maxPullBodySize = maxPullBodySize;
+		}
+
+		public Duration getConnectionWait() {
+			return this.connectionWait;
+		}
+
+		public void setConnectionWait(Duration connectionWait) {
+			requirePositive("connection-wait", connectionWait.toMillis());
+			this.connectionWait = connectionWait;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			requirePositive("retry-after", retryAfter.toSeconds());
+			this.retryAfter = retryAfter;
+		}
+
+		public Cors getCors() {
+			return this.cors;
+		}
+
+	}
+
+	/**
+	 * Cross-origin requests to the sync endpoints from browser clients served by another origin. Off
+	 * while no origin is allowed.
+	 */
+	public static class Cors {
+
+		/**
+		 * Origins allowed to call the sync endpoints, such as https://app.example.com; "*" allows any
+		 * (not together with allow-credentials). Empty allows none: CORS is off.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Origin patterns allowed to call the sync endpoints, such as https://*.example.com.
+		 */
+		private List<String> allowedOriginPatterns = new ArrayList<>();
+
+		/**
+		 * Request headers a browser client may send.
+		 */
+		private List<String> allowedHeaders = new ArrayList<>(
+				List.of("Content-Type", "Authorization", "X-Replicache-RequestID"));
+
+		/**
+		 * Whether browsers may send credentials (cookies, HTTP authentication) with cross-origin requests.
+		 */
+		private boolean allowCredentials;
+
+		/**
+		 * How long browsers may cache the answer to a preflight request.
+		 */
+		private Duration maxAge = Duration.ofMinutes(30);
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		public List<String> getAllowedOriginPatterns() {
+			return this.allowedOriginPatterns;
+		}
+
+		public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+			this.allowedOriginPatterns = allowedOriginPatterns;
+		}
+
+		public List<String> getAllowedHeaders() {
+			return this.allowedHeaders;
+		}
+
+		public void setAllowedHeaders(List<String> allowedHeaders) {
+			this.allowedHeaders = allowedHeaders;
+		}
+
+		public boolean isAllowCredentials() {
+			return this.allowCredentials;
+		}
+
+		public void setAllowCredentials(boolean allowCredentials) {
+			this.allowCredentials = allowCredentials;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			requireNotNegative("max-age", maxAge);
+			this.maxAge = maxAge;
+		}
+
+		/**
+		 * Returns whether any origin is allowed.
+		 * @return {@code true} when CORS is on
+		 */
+		public boolean hasAllowedOrigins() {
+			return !this.allowedOrigins.isEmpty() || !this.allowedOriginPatterns.isEmpty();
+		}
+
+	}
+
+	/**
 	 * Push endpoint settings.
 	 */
 	public static class Push {
 
 		/**
-		 * Largest accepted push or pull request body; larger ones are answered with HTTP 413.
+		 * Most mutations accepted in one push; a push with more is answered with HTTP 413.
 		 */
-		private DataSize maxBodySize = DataSize.ofMegabytes(1);
+		private int maxMutations = 1000;
 
-		public DataSize getMaxBodySize() {
-			return this.maxBodySize;
+		private Web web;
+
+		public int getMaxMutations() {
+			return this.maxMutations;
 		}
 
+		public void setMaxMutations(int maxMutations) {
+			requirePositive("max-mutations", maxMutations);
+			this.maxMutations = maxMutations;
+		}
+
+		@Deprecated(since = "0.1.0")
+		@DeprecatedConfigurationProperty(replacement = "plasma.web.max-push-body-size", since = "0.1.0")
+		public DataSize getMaxBodySize() {
+			return this.web.getMaxPushBodySize();
+		}
+
+		@Deprecated(since = "0.1.0")
 		public void setMaxBodySize(DataSize maxBodySize) {
-			requirePositive("max-body-size", maxBodySize.toBytes());
-			this.maxBodySize = maxBodySize;
+			this.web.setDeprecatedMaxPushBodySize(maxBodySize);
 		}
 
 	}
@@ -349,6 +565,12 @@ public class PlasmaProperties {
 	private static void requirePositive(String name, long value) {
 		if (value <= 0) {
 			throw new IllegalArgumentException(name + " must be positive (at least 1, or 1ms for a duration)");
+		}
+	}
+
+	private static void requirePath(String name, String path) {
+		if (path == null || !path.startsWith("/") || path.contains(" ")) {
+			throw new IllegalArgumentException(name + " must be a path starting with '/', such as /plasma");
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.plasma.autoconfigure;
 
+import javax.sql.DataSource;
+
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -9,18 +11,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PushProcessor;
+import dev.plasma.web.ConnectionGate;
 import dev.plasma.web.NativeSyncHandler;
 import dev.plasma.web.ReplicacheSyncHandler;
+import dev.plasma.web.RequestLimits;
 
 /**
  * Serves the sync endpoints in a servlet web application: one {@link RouterFunction} on
- * {@code plasma.base-path} routing to the native and the Replicache handlers.
+ * {@code plasma.web.base-path} routing {@code POST}s to the native and the Replicache handlers (other
+ * methods get 405), a {@link ConnectionGate} that answers 503 at once while the database does not give
+ * connections, and CORS for the sync endpoints when {@code plasma.web.cors.allowed-origins} is set.
  */
 @AutoConfiguration(after = PlasmaAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -28,38 +37,68 @@ import dev.plasma.web.ReplicacheSyncHandler;
 @ConditionalOnBean({ PushProcessor.class, PullProcessor.class })
 public final class PlasmaWebMvcAutoConfiguration {
 
+	private static final String[] PATHS = { "/push", "/pull", "/replicache/push", "/replicache/pull" };
+
 	private static JsonMapper jsonMapper(ObjectProvider<JsonMapper> jsonMapper) {
 		return jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+	}
+
+	private static RequestLimits limits(PlasmaProperties properties) {
+		return new RequestLimits(properties.getWeb().getMaxPushBodySize().toBytes(),
+				properties.getWeb().getMaxPullBodySize().toBytes(), properties.getPush().getMaxMutations());
+	}
+
+	static String basePath(PlasmaProperties properties) {
+		String base = properties.getWeb().getBasePath();
+		return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionGate plasmaConnectionGate(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
+			ObjectProvider<DataSource> dataSource, PlasmaProperties properties) {
+		return new ConnectionGate(PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource),
+				properties.getWeb().getConnectionWait(), properties.getWeb().getRetryAfter());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	NativeSyncHandler plasmaNativeSyncHandler(ObjectProvider<JsonMapper> jsonMapper, PlasmaProperties properties,
-			PushProcessor pushProcessor, PullProcessor pullProcessor) {
-		return new NativeSyncHandler(jsonMapper(jsonMapper), properties.getPush().getMaxBodySize().toBytes(),
-				pushProcessor, pullProcessor, properties.getAcceptedSchemaVersions());
+			PushProcessor pushProcessor, PullProcessor pullProcessor, ConnectionGate gate) {
+		return new NativeSyncHandler(jsonMapper(jsonMapper), limits(properties), pushProcessor, pullProcessor,
+				properties.getAcceptedSchemaVersions(), gate);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicacheSyncHandler plasmaReplicacheSyncHandler(ObjectProvider<JsonMapper> jsonMapper,
-			PlasmaProperties properties, PushProcessor pushProcessor, PullProcessor pullProcessor) {
-		return new ReplicacheSyncHandler(jsonMapper(jsonMapper), properties.getPush().getMaxBodySize().toBytes(),
-				pushProcessor, pullProcessor, properties.getAcceptedSchemaVersions());
+			PlasmaProperties properties, PushProcessor pushProcessor, PullProcessor pullProcessor,
+			ConnectionGate gate) {
+		return new ReplicacheSyncHandler(jsonMapper(jsonMapper), limits(properties), pushProcessor, pullProcessor,
+				properties.getAcceptedSchemaVersions(), gate);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "plasmaRouterFunction")
 	RouterFunction<ServerResponse> plasmaRouterFunction(PlasmaProperties properties, NativeSyncHandler nativeHandler,
 			ReplicacheSyncHandler replicacheHandler) {
-		String base = properties.getBasePath().endsWith("/")
-				? properties.getBasePath().substring(0, properties.getBasePath().length() - 1) : properties.getBasePath();
-		return RouterFunctions.route()
+		String base = basePath(properties);
+		RouterFunctions.Builder routes = RouterFunctions.route()
 			.POST(base + "/push", nativeHandler::push)
 			.POST(base + "/pull", nativeHandler::pull)
 			.POST(base + "/replicache/push", replicacheHandler::push)
-			.POST(base + "/replicache/pull", replicacheHandler::pull)
-			.build();
+			.POST(base + "/replicache/pull", replicacheHandler::pull);
+		for (String path : PATHS) {
+			routes.route(RequestPredicates.path(base + path),
+					(request) -> ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "POST").build());
+		}
+		return routes.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "plasmaCorsConfigurer")
+	PlasmaCorsConfigurer plasmaCorsConfigurer(PlasmaProperties properties) {
+		return new PlasmaCorsConfigurer(basePath(properties), properties.getWeb().getCors());
 	}
 
 }

@@ -24,9 +24,9 @@ import dev.plasma.sync.PushProcessor;
  */
 public class NativeSyncHandler extends SyncHandlerSupport {
 
-	public NativeSyncHandler(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
-			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
-		super(jsonMapper, maxBodySize, pushProcessor, pullProcessor, acceptedSchemaVersions);
+	public NativeSyncHandler(JsonMapper jsonMapper, RequestLimits limits, PushProcessor pushProcessor,
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate) {
+		super(jsonMapper, limits, pushProcessor, pullProcessor, acceptedSchemaVersions, gate);
 	}
 
 	@Override
@@ -36,7 +36,7 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 			throw new BadSyncRequestException("unsupported pushVersion " + push.pushVersion() + "; this server speaks 1");
 		}
 		checkSchemaVersion(push.schemaVersion());
-		List<MutationResult> results = this.pushProcessor.push(push.clientGroupId(), push.mutations());
+		List<MutationResult> results = runPush(push.clientGroupId(), push.mutations());
 		return ok(this.responses.write((generator) -> {
 			generator.writeName("results");
 			generator.writeStartArray();
@@ -74,7 +74,9 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 
 	private void checkSchemaVersion(String schemaVersion) {
 		if (!schemaVersionAccepted(schemaVersion)) {
-			throw new BadSyncRequestException("schemaVersion '" + schemaVersion + "' is not supported by this server");
+			throw new BadSyncRequestException((schemaVersion != null)
+					? "schemaVersion '" + schemaVersion + "' is not supported by this server"
+					: "field 'schemaVersion' is missing; this server accepts only some schema versions");
 		}
 	}
 

@@ -38,9 +38,9 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 	 */
 	public static final String HAS_MORE_KEY = "plasma:hasMore";
 
-	public ReplicacheSyncHandler(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
-			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
-		super(jsonMapper, maxBodySize, pushProcessor, pullProcessor, acceptedSchemaVersions);
+	public ReplicacheSyncHandler(JsonMapper jsonMapper, RequestLimits limits, PushProcessor pushProcessor,
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate) {
+		super(jsonMapper, limits, pushProcessor, pullProcessor, acceptedSchemaVersions, gate);
 	}
 
 	@Override
@@ -52,7 +52,7 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		if (!schemaVersionAccepted(push.schemaVersion())) {
 			return versionNotSupported("schema");
 		}
-		this.pushProcessor.push(push.clientGroupId(), push.mutations());
+		runPush(push.clientGroupId(), push.mutations());
 		return ok(this.responses.write((generator) -> {
 		}));
 	}

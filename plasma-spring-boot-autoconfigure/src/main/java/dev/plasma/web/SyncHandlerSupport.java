@@ -1,8 +1,10 @@
 package dev.plasma.web;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -12,22 +14,27 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.transaction.TransactionException;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.MutationResult;
 import dev.plasma.sync.PatchSink;
 import dev.plasma.sync.PullHeader;
 import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PushMutation;
 import dev.plasma.sync.PushProcessor;
 
 /**
- * What both protocol adapters share: reading bodies within the size limit, and turning failures into
- * answers: 400 for bad input, 413 for oversized bodies, 503 for infrastructure failures (the client
- * retries).
+ * What both protocol adapters share: reading JSON bodies within the size limits, passing the
+ * {@link ConnectionGate} before the database, and turning failures into answers: 400 for bad input, 413
+ * for oversized bodies or too many mutations, 415 for a body that is not declared as JSON, 503 with
+ * {@code Retry-After} for infrastructure failures (the client retries).
  */
 public abstract class SyncHandlerSupport {
 
@@ -37,9 +44,11 @@ public abstract class SyncHandlerSupport {
 
 	final SyncResponses responses;
 
-	final PushProcessor pushProcessor;
+	private final PushProcessor pushProcessor;
 
-	final PullProcessor pullProcessor;
+	private final PullProcessor pullProcessor;
+
+	private final ConnectionGate gate;
 
 	/**
 	 * The most bytes of a pull's answer kept in memory; a larger answer (a full state) moves to a
@@ -51,12 +60,13 @@ public abstract class SyncHandlerSupport {
 
 	private final JsonMapper jsonMapper;
 
-	SyncHandlerSupport(JsonMapper jsonMapper, long maxBodySize, PushProcessor pushProcessor,
-			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions) {
-		this.requests = new SyncRequests(jsonMapper, maxBodySize);
+	SyncHandlerSupport(JsonMapper jsonMapper, RequestLimits limits, PushProcessor pushProcessor,
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate) {
+		this.requests = new SyncRequests(jsonMapper, limits);
 		this.responses = new SyncResponses(jsonMapper);
 		this.pushProcessor = pushProcessor;
 		this.pullProcessor = pullProcessor;
+		this.gate = gate;
 		this.acceptedSchemaVersions = Set.copyOf(acceptedSchemaVersions);
 		this.jsonMapper = jsonMapper;
 	}
@@ -67,7 +77,7 @@ public abstract class SyncHandlerSupport {
 	 * @return the response
 	 */
 	public ServerResponse push(ServerRequest request) {
-		return handle(request, this::push);
+		return handle(request, true, this::push);
 	}
 
 	/**
@@ -76,17 +86,22 @@ public abstract class SyncHandlerSupport {
 	 * @return the response
 	 */
 	public ServerResponse pull(ServerRequest request) {
-		return handle(request, this::pull);
+		return handle(request, false, this::pull);
 	}
 
 	abstract ServerResponse push(JsonNode body);
 
 	abstract ServerResponse pull(JsonNode body);
 
-	private ServerResponse handle(ServerRequest request, java.util.function.Function<JsonNode, ServerResponse> action) {
+	private ServerResponse handle(ServerRequest request, boolean push, Function<JsonNode, ServerResponse> action) {
+		if (!declaresJson(request)) {
+			return json(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+					this.responses.error("UnsupportedMediaType", "send the body as Content-Type: application/json"));
+		}
 		try {
 			HttpServletRequest servletRequest = request.servletRequest();
-			JsonNode body = this.requests.readBody(servletRequest.getInputStream(), servletRequest.getContentLengthLong());
+			JsonNode body = push ? this.requests.readPushBody(servletRequest.getInputStream(), servletRequest.getContentLengthLong())
+					: this.requests.readPullBody(servletRequest.getInputStream(), servletRequest.getContentLengthLong());
 			return action.apply(body);
 		}
 		catch (PayloadTooLargeException ex) {
@@ -98,11 +113,43 @@ public abstract class SyncHandlerSupport {
 		catch (IOException ex) {
 			return json(HttpStatus.BAD_REQUEST, this.responses.error("BadRequest", "could not read the request body"));
 		}
-		catch (DataAccessException | TransactionException ex) {
-			logger.warn("Plasma: sync request failed on the database; the client will retry: " + ex.getMessage());
-			return json(HttpStatus.SERVICE_UNAVAILABLE,
-					this.responses.error("Unavailable", "the database is unavailable; retry later"));
+		catch (DatabaseUnavailableException ex) {
+			return unavailable(ex.retryAfter().toSeconds(), ex.getMessage());
 		}
+		catch (DataAccessException | TransactionException ex) {
+			this.gate.failed();
+			logger.warn("Plasma: sync request failed on the database; the client will retry: "
+					+ SafeText.quote(ex.getMessage()));
+			return unavailable(this.gate.retryAfter().toSeconds(), "the database is unavailable; retry later");
+		}
+	}
+
+	private static boolean declaresJson(ServerRequest request) {
+		try {
+			MediaType type = request.headers().contentType().orElse(null);
+			return type != null && (MediaType.APPLICATION_JSON.includes(type)
+					|| "application".equals(type.getType()) && type.getSubtype().endsWith("+json"));
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+	private ServerResponse unavailable(long retryAfterSeconds, String message) {
+		return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(this.responses.error("Unavailable", message));
+	}
+
+	/**
+	 * Runs a push's mutations, once the gate lets it through to the database.
+	 */
+	List<MutationResult> runPush(String clientGroupId, List<PushMutation> mutations) {
+		this.gate.enter();
+		List<MutationResult> results = this.pushProcessor.push(clientGroupId, mutations);
+		this.gate.answered();
+		return results;
 	}
 
 	/**
@@ -123,7 +170,9 @@ public abstract class SyncHandlerSupport {
 		PullResponseWriter writer = new PullResponseWriter(this.jsonMapper, PULL_MEMORY_LIMIT, headerWriter,
 				lastOperations);
 		try {
+			this.gate.enter();
 			this.pullProcessor.pull(clientGroupId, cookieVersion, writer);
+			this.gate.answered();
 			return writer.finish();
 		}
 		catch (RuntimeException ex) {
@@ -133,7 +182,8 @@ public abstract class SyncHandlerSupport {
 	}
 
 	boolean schemaVersionAccepted(String schemaVersion) {
-		return this.acceptedSchemaVersions.isEmpty() || this.acceptedSchemaVersions.contains(schemaVersion);
+		return this.acceptedSchemaVersions.isEmpty()
+				|| schemaVersion != null && this.acceptedSchemaVersions.contains(schemaVersion);
 	}
 
 	static ServerResponse json(HttpStatus status, byte[] body) {

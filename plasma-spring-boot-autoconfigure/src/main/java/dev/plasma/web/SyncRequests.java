@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -16,7 +17,10 @@ import dev.plasma.sync.PushMutation;
 
 /**
  * Reads and validates push and pull request bodies, shared by both protocol adapters. Every problem is
- * reported as a {@link BadSyncRequestException} naming the field, before anything is stored.
+ * reported as a {@link BadSyncRequestException} naming the field (or a {@link PayloadTooLargeException}
+ * naming the limit), before anything is stored. Text holding a lone UTF-16 surrogate, which databases
+ * store as {@code ?}, is refused anywhere in a body; client and client group IDs are also refused with a
+ * control character (a NUL is more than PostgreSQL can store, a newline forges log lines).
  */
 public class SyncRequests {
 
@@ -24,11 +28,11 @@ public class SyncRequests {
 
 	private final JsonMapper jsonMapper;
 
-	private final long maxBodySize;
+	private final RequestLimits limits;
 
-	public SyncRequests(JsonMapper jsonMapper, long maxBodySize) {
+	public SyncRequests(JsonMapper jsonMapper, RequestLimits limits) {
 		this.jsonMapper = jsonMapper;
-		this.maxBodySize = maxBodySize;
+		this.limits = limits;
 	}
 
 	/**
@@ -52,15 +56,30 @@ public class SyncRequests {
 	}
 
 	/**
-	 * Reads a body, refusing more than the limit.
+	 * Reads a push body, refusing more than {@link RequestLimits#maxPushBodySize()}.
 	 * @param body the body stream
 	 * @param contentLength the declared length, or -1
 	 * @return the parsed JSON object
 	 * @throws IOException when reading fails
 	 */
-	public JsonNode readBody(InputStream body, long contentLength) throws IOException {
-		if (contentLength > this.maxBodySize) {
-			throw new PayloadTooLargeException(this.maxBodySize);
+	public JsonNode readPushBody(InputStream body, long contentLength) throws IOException {
+		return readBody(body, contentLength, this.limits.maxPushBodySize(), "plasma.web.max-push-body-size");
+	}
+
+	/**
+	 * Reads a pull body, refusing more than {@link RequestLimits#maxPullBodySize()}.
+	 * @param body the body stream
+	 * @param contentLength the declared length, or -1
+	 * @return the parsed JSON object
+	 * @throws IOException when reading fails
+	 */
+	public JsonNode readPullBody(InputStream body, long contentLength) throws IOException {
+		return readBody(body, contentLength, this.limits.maxPullBodySize(), "plasma.web.max-pull-body-size");
+	}
+
+	private JsonNode readBody(InputStream body, long contentLength, long limit, String property) throws IOException {
+		if (contentLength > limit) {
+			throw tooLarge(limit, property);
 		}
 		ByteArrayOutputStream buffer = new ByteArrayOutputStream((int) Math.max(256, Math.min(contentLength, 65536)));
 		byte[] chunk = new byte[8192];
@@ -68,8 +87,8 @@ public class SyncRequests {
 		int read;
 		while ((read = body.read(chunk)) != -1) {
 			total += read;
-			if (total > this.maxBodySize) {
-				throw new PayloadTooLargeException(this.maxBodySize);
+			if (total > limit) {
+				throw tooLarge(limit, property);
 			}
 			buffer.write(chunk, 0, read);
 		}
@@ -86,7 +105,44 @@ public class SyncRequests {
 		if (root == null || !root.isObject()) {
 			throw new BadSyncRequestException("request body must be a JSON object");
 		}
+		rejectLoneSurrogates(root, "");
 		return root;
+	}
+
+	private static PayloadTooLargeException tooLarge(long limit, String property) {
+		return new PayloadTooLargeException(
+				"request body is larger than the limit of " + limit + " bytes (" + property + ")");
+	}
+
+	private static void rejectLoneSurrogates(JsonNode node, String path) {
+		if (node.isString()) {
+			checkText(node.stringValue(), path, "value");
+		}
+		else if (node.isArray()) {
+			for (int i = 0; i < node.size(); i++) {
+				rejectLoneSurrogates(node.get(i), path + "[" + i + "]");
+			}
+		}
+		else if (node.isObject()) {
+			for (Map.Entry<String, JsonNode> property : node.properties()) {
+				String at = path.isEmpty() ? property.getKey() : path + "." + property.getKey();
+				checkText(property.getKey(), at, "name");
+				rejectLoneSurrogates(property.getValue(), at);
+			}
+		}
+	}
+
+	private static void checkText(String text, String path, String what) {
+		int at = SafeText.loneSurrogate(text);
+		if (at >= 0) {
+			throw new BadSyncRequestException("field '" + SafeText.escape(path)
+					+ "' holds a " + what + " with a lone UTF-16 surrogate (U+" + hex(text.charAt(at)) + " at index " + at
+					+ "), which no database stores; send valid Unicode text");
+		}
+	}
+
+	private static String hex(char c) {
+		return String.format("%04X", (int) c);
 	}
 
 	/**
@@ -101,6 +157,10 @@ public class SyncRequests {
 		JsonNode mutationsNode = root.get("mutations");
 		if (mutationsNode == null || !mutationsNode.isArray()) {
 			throw new BadSyncRequestException("field 'mutations' is missing or not an array");
+		}
+		if (mutationsNode.size() > this.limits.maxMutations()) {
+			throw new PayloadTooLargeException("push carries " + mutationsNode.size() + " mutations, more than the limit of "
+					+ this.limits.maxMutations() + " (plasma.push.max-mutations); send them in smaller pushes");
 		}
 		List<PushMutation> mutations = new ArrayList<>(mutationsNode.size());
 		for (int i = 0; i < mutationsNode.size(); i++) {
@@ -161,10 +221,16 @@ public class SyncRequests {
 		if (value == null || !value.isString() || value.stringValue().isEmpty()) {
 			throw new BadSyncRequestException("field '" + at + field + "' is missing or not a non-empty string");
 		}
-		if (value.stringValue().length() > MAX_ID_LENGTH) {
+		String id = value.stringValue();
+		if (id.length() > MAX_ID_LENGTH) {
 			throw new BadSyncRequestException("field '" + at + field + "' is longer than " + MAX_ID_LENGTH + " characters");
 		}
-		return value.stringValue();
+		int control = SafeText.controlCharacter(id);
+		if (control >= 0) {
+			throw new BadSyncRequestException("field '" + at + field + "' holds a control character (U+"
+					+ hex(id.charAt(control)) + " at index " + control + "); IDs must be printable text");
+		}
+		return id;
 	}
 
 	private static String optionalString(JsonNode node, String field) {

@@ -68,7 +68,7 @@ class PlasmaActuatorAutoConfigurationTests {
 				assertThat(before.compaction().enabled()).isTrue();
 				assertThat(before.compaction().lastCompletedAt()).isNull();
 
-				PlasmaEndpoint.RunDescriptor run = endpoint.compact(2L);
+				PlasmaEndpoint.RunDescriptor run = endpoint.compact("2").getBody();
 				assertThat(run.status()).isEqualTo("compacted");
 				assertThat(run.result().upToVersion()).isEqualTo(2);
 				assertThat(run.result().removed()).isEqualTo(1);
@@ -78,7 +78,7 @@ class PlasmaActuatorAutoConfigurationTests {
 				assertThat(after.entries()).isEqualTo(2);
 				assertThat(after.compaction().lastCompletedAt()).isNotNull();
 				assertThat(after.compaction().lastResult().removed()).isEqualTo(1);
-				assertThat(endpoint.compact(null).result().floor()).as("retention 7d: nothing is old enough")
+				assertThat(endpoint.compact(null).getBody().result().floor()).as("retention 7d: nothing is old enough")
 					.isEqualTo(2);
 			});
 	}
@@ -89,7 +89,7 @@ class PlasmaActuatorAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=plasma", "plasma.compaction.enabled=false")
 			.run((context) -> {
 				PlasmaEndpoint endpoint = context.getBean(PlasmaEndpoint.class);
-				assertThat(endpoint.compact(null).status()).isEqualTo("disabled");
+				assertThat(endpoint.compact(null).getBody().status()).isEqualTo("disabled");
 				assertThat(endpoint.plasma().compaction().enabled()).isFalse();
 			});
 	}

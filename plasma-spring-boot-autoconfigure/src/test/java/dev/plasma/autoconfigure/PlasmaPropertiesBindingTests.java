@@ -2,6 +2,7 @@ package dev.plasma.autoconfigure;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,6 +23,11 @@ class PlasmaPropertiesBindingTests {
 	@CsvSource(delimiter = '|', textBlock = """
 			plasma.pull.max-changes              | 0      | max-changes must be positive
 			plasma.push.max-body-size            | 0B     | max-body-size must be positive
+			plasma.web.max-push-body-size        | 0B     | max-push-body-size must be positive
+			plasma.web.max-pull-body-size        | 0B     | max-pull-body-size must be positive
+			plasma.push.max-mutations            | 0      | max-mutations must be positive
+			plasma.web.connection-wait           | 0s     | connection-wait must be positive
+			plasma.web.base-path                 | sync   | base-path must be a path starting with '/'
 			plasma.sequencer.batch-size          | -1     | batch-size must be positive
 			plasma.sequencer.poll-interval       | 0ms    | poll-interval must be positive
 			plasma.compaction.batch-size         | 0      | batch-size must be positive
@@ -51,6 +57,45 @@ class PlasmaPropertiesBindingTests {
 		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(property, value)));
 
 		assertThat(binder.bind("plasma", PlasmaProperties.class).isBound()).isTrue();
+	}
+
+	@Test
+	void theOldNamesOfTheWebPropertiesStillBindAndTheNewNamesWin() {
+		PlasmaProperties old = new Binder(new MapConfigurationPropertySource(
+				Map.of("plasma.base-path", "/old", "plasma.push.max-body-size", "2MB")))
+			.bind("plasma", PlasmaProperties.class)
+			.get();
+		PlasmaProperties both = new Binder(new MapConfigurationPropertySource(Map.of("plasma.base-path", "/old",
+				"plasma.web.base-path", "/new", "plasma.push.max-body-size", "2MB", "plasma.web.max-push-body-size", "3MB")))
+			.bind("plasma", PlasmaProperties.class)
+			.get();
+
+		assertThat(old.getWeb().getBasePath()).isEqualTo("/old");
+		assertThat(old.getWeb().getMaxPushBodySize()).isEqualTo(org.springframework.util.unit.DataSize.ofMegabytes(2));
+		assertThat(both.getWeb().getBasePath()).isEqualTo("/new");
+		assertThat(both.getWeb().getMaxPushBodySize()).isEqualTo(org.springframework.util.unit.DataSize.ofMegabytes(3));
+	}
+
+	@Test
+	void theOldNamesAreDeprecatedInTheMetadataInFavourOfPlasmaWeb() throws Exception {
+		String metadata;
+		try (java.io.InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		}
+		tools.jackson.databind.JsonNode properties = tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readTree(metadata)
+			.get("properties");
+		java.util.Map<String, tools.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+		properties.forEach((property) -> byName.put(property.get("name").stringValue(), property));
+
+		assertThat(byName.get("plasma.base-path").get("deprecation").get("replacement").stringValue())
+			.isEqualTo("plasma.web.base-path");
+		assertThat(byName.get("plasma.push.max-body-size").get("deprecation").get("replacement").stringValue())
+			.isEqualTo("plasma.web.max-push-body-size");
+		assertThat(byName.get("plasma.web.max-pull-body-size").get("defaultValue").stringValue()).isEqualTo("64KB");
+		assertThat(byName).containsKeys("plasma.push.max-mutations", "plasma.web.connection-wait",
+				"plasma.web.retry-after", "plasma.web.cors.allowed-origins");
 	}
 
 }

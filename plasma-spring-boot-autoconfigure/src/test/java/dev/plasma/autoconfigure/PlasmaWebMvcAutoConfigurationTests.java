@@ -10,6 +10,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.servlet.config.annotation.CorsRegistry;
 import org.springframework.web.servlet.function.ServerRequest;
 
 import dev.plasma.web.NativeSyncHandler;
@@ -43,14 +45,56 @@ class PlasmaWebMvcAutoConfigurationTests {
 				assertThat(routes(router, "POST", "/plasma/pull")).isTrue();
 				assertThat(routes(router, "POST", "/plasma/replicache/push")).isTrue();
 				assertThat(routes(router, "POST", "/plasma/replicache/pull")).isTrue();
-				assertThat(routes(router, "GET", "/plasma/pull")).isFalse();
+				assertThat(routes(router, "GET", "/plasma/pull")).as("routed to the 405 answer").isTrue();
+				assertThat(routes(router, "POST", "/plasma/other")).isFalse();
 			});
+	}
+
+	@Test
+	void servesUnderTheOldBasePathPropertyUnlessTheNewOneIsSet() {
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(freshDatabase(), "plasma.sequencer.enabled=false", "plasma.base-path=/old",
+					"plasma.web.base-path=/new")
+			.run((context) -> {
+				RouterFunction<?> router = context.getBean("plasmaRouterFunction", RouterFunction.class);
+				assertThat(routes(router, "POST", "/new/pull")).isTrue();
+				assertThat(routes(router, "POST", "/old/pull")).isFalse();
+			});
+	}
+
+	@Test
+	void corsIsOffUntilAnOriginIsAllowedAndThenCoversOnlyTheSyncEndpoints() {
+		WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(freshDatabase(), "plasma.sequencer.enabled=false", "plasma.web.base-path=/sync");
+		runner.run((context) -> assertThat(corsMappings(context.getBean(PlasmaCorsConfigurer.class))).isEmpty());
+		runner
+			.withPropertyValues("plasma.web.cors.allowed-origin-patterns=https://*.example.com",
+					"plasma.web.cors.allow-credentials=true", "plasma.web.cors.max-age=1h")
+			.run((context) -> {
+				java.util.Map<String, CorsConfiguration> mappings = corsMappings(context.getBean(PlasmaCorsConfigurer.class));
+				assertThat(mappings).containsOnlyKeys("/sync/**");
+				CorsConfiguration cors = mappings.get("/sync/**");
+				assertThat(cors.getAllowedOrigins()).isEmpty();
+				assertThat(cors.checkOrigin("https://app.example.com")).isEqualTo("https://app.example.com");
+				assertThat(cors.checkOrigin("https://example.org")).isNull();
+				assertThat(cors.getAllowedMethods()).containsExactly("POST");
+				assertThat(cors.getAllowCredentials()).isTrue();
+				assertThat(cors.getMaxAge()).isEqualTo(3600);
+			});
+	}
+
+	private static java.util.Map<String, CorsConfiguration> corsMappings(PlasmaCorsConfigurer configurer) {
+		CorsRegistry registry = new CorsRegistry() {
+		};
+		configurer.addCorsMappings(registry);
+		return (java.util.Map<String, CorsConfiguration>) org.springframework.test.util.ReflectionTestUtils
+			.invokeMethod(registry, "getCorsConfigurations");
 	}
 
 	@Test
 	void servesUnderAConfiguredBasePath() {
 		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
-			.withPropertyValues(freshDatabase(), "plasma.sequencer.enabled=false", "plasma.base-path=/api/sync/")
+			.withPropertyValues(freshDatabase(), "plasma.sequencer.enabled=false", "plasma.web.base-path=/api/sync/")
 			.run((context) -> {
 				RouterFunction<?> router = context.getBean("plasmaRouterFunction", RouterFunction.class);
 				assertThat(routes(router, "POST", "/api/sync/pull")).isTrue();

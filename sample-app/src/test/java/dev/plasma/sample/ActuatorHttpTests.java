@@ -108,4 +108,31 @@ class ActuatorHttpTests {
 		assertThat(replicacheLate.body().get("cookie").get("order").longValue()).isEqualTo(head);
 	}
 
+	@Test
+	void compactionRefusesANegativeVersionAndOneBeyondTheHeadAndGoesToTheHeadOnlyWhenAskedFor() throws Exception {
+		assertThat(send("POST", "/plasma/push", push(mutation(1, "createTodo", "{\"id\":\"h1\",\"text\":\"one\"}"))
+			.replace("actuator-g", "head-g")).status()).isEqualTo(200);
+		JsonNode before = send("GET", "/actuator/plasma", null).body();
+		long head = before.get("head").longValue();
+
+		Response negative = send("POST", "/actuator/plasma", "{\"safeUpToVersion\":-1}");
+		Response beyond = send("POST", "/actuator/plasma", "{\"safeUpToVersion\":" + (head + 1) + "}");
+		Response word = send("POST", "/actuator/plasma", "{\"safeUpToVersion\":\"everything\"}");
+		JsonNode untouched = send("GET", "/actuator/plasma", null).body();
+		Response toHead = send("POST", "/actuator/plasma", "{\"safeUpToVersion\":\"head\"}");
+
+		assertThat(negative.status()).isEqualTo(400);
+		assertThat(negative.body().get("status").stringValue()).isEqualTo("rejected");
+		assertThat(negative.body().get("reason").stringValue()).contains("must not be negative");
+		assertThat(beyond.status()).isEqualTo(400);
+		assertThat(beyond.body().get("reason").stringValue()).contains("beyond the head (" + head + ")").contains("\"head\"");
+		assertThat(word.status()).isEqualTo(400);
+		assertThat(untouched.get("floor")).isEqualTo(before.get("floor"));
+		assertThat(untouched.get("entries")).isEqualTo(before.get("entries"));
+		assertThat(toHead.status()).isEqualTo(200);
+		assertThat(toHead.body().get("status").stringValue()).isEqualTo("compacted");
+		assertThat(toHead.body().get("result").get("upToVersion").longValue()).isGreaterThanOrEqualTo(head);
+		assertThat(send("GET", "/actuator/plasma", null).body().get("floor").longValue()).isGreaterThanOrEqualTo(head);
+	}
+
 }

@@ -2,11 +2,14 @@ package dev.plasma.sample;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -21,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.datasource.url=jdbc:h2:mem:sync_http_tests;DB_CLOSE_DELAY=-1",
-				"plasma.push.max-body-size=4KB" })
+				"plasma.web.max-push-body-size=4KB", "plasma.web.max-pull-body-size=1KB", "plasma.push.max-mutations=5",
+				"plasma.accepted-schema-versions=1" })
+@ExtendWith(OutputCaptureExtension.class)
 class SyncHttpTests {
 
 	@Autowired
@@ -54,10 +59,10 @@ class SyncHttpTests {
 				+ "\"cookie\":" + cookieJson + "}";
 	}
 
-	private String storedState() {
+	private String storedState(String group) {
 		return this.jdbc.queryForList("SELECT id FROM todos ORDER BY id", String.class) + " "
 				+ this.jdbc.queryForList("SELECT client_group_id || '/' || client_id || '=' || last_mutation_id "
-						+ "FROM _plasma_client_mutations ORDER BY 1", String.class);
+						+ "FROM _plasma_client_mutations WHERE client_group_id = ? ORDER BY 1", String.class, group);
 	}
 
 	@Test
@@ -118,7 +123,7 @@ class SyncHttpTests {
 	@Test
 	void badInputGetsA4xxNamingTheProblemAndStoresNothing() throws Exception {
 		post("/plasma/push", push("bad-g", create("c1", 1, "kept")));
-		String before = storedState();
+		String before = storedState("bad-g");
 		String validFirst = create("c1", 2, "must-not-land");
 
 		assertBadRequest(post("/plasma/push", "{not json"), "not valid JSON");
@@ -147,7 +152,7 @@ class SyncHttpTests {
 		assertThat(tooLarge.status()).isEqualTo(413);
 		assertThat(tooLarge.body().get("message").stringValue()).contains("larger than the limit");
 
-		assertThat(storedState()).isEqualTo(before);
+		assertThat(storedState("bad-g")).isEqualTo(before);
 	}
 
 	@Test
@@ -211,17 +216,129 @@ class SyncHttpTests {
 				+ "{\"clientID\":\"c1\",\"id\":2,\"name\":\"simulatedOutage\",\"args\":{}}";
 
 		Response failed = post("/plasma/push", push("outage-g", mutations));
-		String afterFailure = storedState();
+		String afterFailure = storedState("outage-g");
 		Response retried = post("/plasma/push", push("outage-g", mutations));
 
 		assertThat(failed.status()).isEqualTo(503);
+		assertThat(failed.header("Retry-After")).isNotNull();
 		assertThat(failed.body().get("error").stringValue()).isEqualTo("Unavailable");
 		assertThat(failed.body().get("message").stringValue()).contains("retry");
 		assertThat(afterFailure).isEqualTo("[before-outage] [outage-g/c1=1]");
 		assertThat(retried.status()).isEqualTo(200);
 		assertThat(retried.body().get("results").get(0).get("outcome").stringValue()).isEqualTo("duplicate");
 		assertThat(retried.body().get("results").get(1).get("outcome").stringValue()).isEqualTo("applied");
-		assertThat(storedState()).isEqualTo("[before-outage] [outage-g/c1=2]");
+		assertThat(storedState("outage-g")).isEqualTo("[before-outage] [outage-g/c1=2]");
+	}
+
+	@Test
+	void aMissingOrNullSchemaVersionIsAnsweredLikeAnUnsupportedOne() throws Exception {
+		String withoutVersion = push("schema-g", create("c1", 1, "s1")).replace("\"schemaVersion\":\"1\",", "");
+		String nullVersion = push("schema-g", create("c1", 1, "s1")).replace("\"schemaVersion\":\"1\"", "\"schemaVersion\":null");
+		String pullWithout = pull("schema-g", "null").replace("\"schemaVersion\":\"1\",", "");
+
+		assertBadRequest(post("/plasma/push", withoutVersion), "schemaVersion");
+		assertBadRequest(post("/plasma/push", nullVersion), "schemaVersion");
+		assertBadRequest(post("/plasma/pull", pullWithout), "schemaVersion");
+		for (Response replicache : java.util.List.of(post("/plasma/replicache/push", withoutVersion),
+				post("/plasma/replicache/push", nullVersion), post("/plasma/replicache/pull", pullWithout))) {
+			assertThat(replicache.status()).isEqualTo(200);
+			assertThat(replicache.body().toString())
+				.isEqualTo("{\"error\":\"VersionNotSupported\",\"versionType\":\"schema\"}");
+		}
+		assertThat(storedState("schema-g")).isEqualTo("[] []");
+	}
+
+	@Test
+	void clientAndGroupIdsWithControlCharactersAre400AndStoreNothing() throws Exception {
+		assertBadRequest(post("/plasma/push", push("g\\u0000", create("c1", 1, "x"))), "'clientGroupID' holds a control character (U+0000");
+		assertBadRequest(post("/plasma/push", push("ids-g", create("c\\u0000", 1, "x"))),
+				"'mutations[0].clientID' holds a control character (U+0000");
+		assertBadRequest(post("/plasma/push", push("ids-g", create("c1\\nFORGED", 1, "x"))), "(U+000A at index 2)");
+		assertBadRequest(post("/plasma/replicache/push", push("ids-g", create("c\\u0007", 1, "x"))), "control character");
+		assertBadRequest(post("/plasma/pull", pull("g\\u0000", "null")), "'clientGroupID' holds a control character");
+		assertBadRequest(post("/plasma/push", push("ids-g", create("c".repeat(256), 1, "x"))), "longer than 255");
+
+		assertThat(storedState("ids-g")).isEqualTo("[] []");
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_client_mutations WHERE client_group_id LIKE 'g%'",
+				Integer.class)).isZero();
+	}
+
+	@Test
+	void textWithALoneSurrogateIsRefusedWhileAPairedOneRoundTrips() throws Exception {
+		Response lone = post("/plasma/push", push("text-g", create("c1", 1, "t1").replace("t1 text", "a\\ud800b")));
+		Response loneKey = post("/plasma/replicache/push", push("text-g", create("c1", 1, "t1").replace("\"text\"", "\"\\udc00\"")));
+		Response paired = post("/plasma/push", push("text-g", create("c1", 1, "t2").replace("t2 text", "smile \\ud83d\\ude00")));
+
+		assertBadRequest(lone, "field 'mutations[0].args.text' holds a value with a lone UTF-16 surrogate (U+D800 at index 1)");
+		assertBadRequest(loneKey, "surrogate");
+		assertThat(paired.body().get("results").get(0).get("outcome").stringValue()).isEqualTo("applied");
+		assertThat(this.jdbc.queryForObject("SELECT text FROM todos WHERE id = 't2'", String.class))
+			.isEqualTo("smile \ud83d\ude00");
+		assertThat(storedState("text-g")).isEqualTo("[t2] [text-g/c1=1]");
+	}
+
+	@Test
+	void aBodyNotDeclaredAsJsonIs415AndGetIs405AllowingPost() throws Exception {
+		String body = push("type-g", create("c1", 1, "x"));
+		for (String path : java.util.List.of("/plasma/push", "/plasma/pull", "/plasma/replicache/push", "/plasma/replicache/pull")) {
+			Response text = JsonHttp.sendWithHeaders(this.port, "POST", path, body, "Content-Type", "text/plain");
+			Response form = JsonHttp.sendWithHeaders(this.port, "POST", path, body, "Content-Type",
+					"application/x-www-form-urlencoded");
+			Response none = JsonHttp.sendWithHeaders(this.port, "POST", path, body);
+			Response get = JsonHttp.send(this.port, "GET", path, null);
+
+			for (Response unsupported : java.util.List.of(text, form, none)) {
+				assertThat(unsupported.status()).as(path).isEqualTo(415);
+				assertThat(unsupported.body().get("error").stringValue()).isEqualTo("UnsupportedMediaType");
+			}
+			assertThat(get.status()).as(path).isEqualTo(405);
+			assertThat(get.header("Allow")).isEqualTo("POST");
+		}
+		assertThat(JsonHttp.sendWithHeaders(this.port, "POST", "/plasma/push", body, "Content-Type",
+				"application/json; charset=utf-8").status()).isEqualTo(200);
+		assertThat(storedState("type-g")).isEqualTo("[x] [type-g/c1=1]");
+	}
+
+	@Test
+	void aPushWithMoreMutationsThanTheLimitIs413AndRunsNone() throws Exception {
+		StringBuilder six = new StringBuilder();
+		for (int i = 1; i <= 6; i++) {
+			six.append(i > 1 ? "," : "").append(create("c1", i, "m" + i));
+		}
+
+		Response nativePush = post("/plasma/push", push("many-g", six.toString()));
+		Response replicachePush = post("/plasma/replicache/push", push("many-g", six.toString()));
+
+		for (Response tooMany : java.util.List.of(nativePush, replicachePush)) {
+			assertThat(tooMany.status()).isEqualTo(413);
+			assertThat(tooMany.body().get("message").stringValue())
+				.contains("6 mutations, more than the limit of 5 (plasma.push.max-mutations)");
+		}
+		assertThat(storedState("many-g")).isEqualTo("[] []");
+	}
+
+	@Test
+	void aPullBodyHasItsOwnSizeLimit() throws Exception {
+		String padding = "p".repeat(1500);
+		Response pulled = post("/plasma/pull", pull("size-g", "null").replace("\"profileID\":\"p1\"", "\"profileID\":\"" + padding + "\""));
+		Response pushed = post("/plasma/push", push("size-g", create("c1", 1, "s")).replace("\"profileID\":\"p1\"", "\"profileID\":\"" + padding + "\""));
+
+		assertThat(pulled.status()).isEqualTo(413);
+		assertThat(pulled.body().get("message").stringValue()).contains("limit of 1024 bytes (plasma.web.max-pull-body-size)");
+		assertThat(pushed.status()).as("a push of the same size is within its own limit").isEqualTo(200);
+	}
+
+	@Test
+	void aDatabaseFailureIsLoggedWithTheClientsTextEscapedOnOneLine(CapturedOutput output) throws Exception {
+		SimulatedOutage.remaining.set(1);
+		String mutation = "{\"clientID\":\"c1\",\"id\":1,\"name\":\"simulatedOutage\","
+				+ "\"args\":{\"detail\":\"x\\n2030-01-01 ERROR FORGED by the client\"}}";
+
+		Response failed = post("/plasma/push", push("log-g", mutation));
+
+		assertThat(failed.status()).isEqualTo(503);
+		assertThat(output.getAll()).contains("connection lost (simulated) x\\n2030-01-01 ERROR FORGED")
+			.doesNotContainPattern("(?m)^2030-01-01 ERROR FORGED");
 	}
 
 	/**
@@ -235,7 +352,8 @@ class SyncHttpTests {
 		@dev.plasma.mutation.PlasmaMutator("simulatedOutage")
 		void simulatedOutage(JsonNode args) {
 			if (remaining.getAndDecrement() > 0) {
-				throw new org.springframework.dao.DataAccessResourceFailureException("connection lost (simulated)");
+				throw new org.springframework.dao.DataAccessResourceFailureException(
+						"connection lost (simulated) " + args.path("detail").asString(""));
 			}
 		}
 
