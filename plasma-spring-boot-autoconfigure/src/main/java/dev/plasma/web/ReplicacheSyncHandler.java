@@ -26,6 +26,9 @@ import dev.plasma.sync.PushProcessor;
  * cookie which catches up ends with a {@code del} of the key. The key holds no slash, so it never collides
  * with a row's {@code <table>/<row id>}. A client subscribes to it and pulls again while it is set
  * (Replicache itself pulls only on its interval or a poke).</li>
+ * <li>A push with more mutations than {@code plasma.push.max-mutations} runs its first ones only: the
+ * client sends its whole outbox in every push and drops what a pull confirms, so the rest follows in
+ * its next push. Refusing the push would wedge a client whose outbox outgrew the limit while offline.</li>
  * <li>Protocol errors are HTTP 200 bodies: <code>{"error":"VersionNotSupported","versionType":...}</code>
  * and <code>{"error":"ClientStateNotFound"}</code> (for a cookie this server cannot have issued, such as
  * one from the future); the client then starts over.</li>
@@ -45,7 +48,7 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 
 	@Override
 	ServerResponse push(JsonNode body) {
-		SyncRequests.Push push = this.requests.push(body);
+		SyncRequests.Push push = this.requests.push(body, true);
 		if (push.pushVersion() != 1) {
 			return versionNotSupported("push");
 		}

@@ -146,11 +146,25 @@ public class SyncRequests {
 	}
 
 	/**
-	 * Validates a push request.
+	 * Validates a push request, refusing one with more mutations than the limit.
 	 * @param root the body
 	 * @return the push
+	 * @throws PayloadTooLargeException when the push carries more mutations than the limit
 	 */
 	public Push push(JsonNode root) {
+		return push(root, false);
+	}
+
+	/**
+	 * Validates a push request.
+	 * @param root the body
+	 * @param keepFirstOverLimit whether a push with more mutations than the limit keeps its first ones (the
+	 * client sends the rest again in its next push) instead of being refused
+	 * @return the push
+	 * @throws PayloadTooLargeException when the push carries more mutations than the limit and
+	 * {@code keepFirstOverLimit} is {@code false}
+	 */
+	public Push push(JsonNode root, boolean keepFirstOverLimit) {
 		long version = requiredLong(root, "pushVersion", "");
 		String clientGroupId = requiredId(root, "clientGroupID", "");
 		String schemaVersion = optionalString(root, "schemaVersion");
@@ -158,12 +172,16 @@ public class SyncRequests {
 		if (mutationsNode == null || !mutationsNode.isArray()) {
 			throw new BadSyncRequestException("field 'mutations' is missing or not an array");
 		}
-		if (mutationsNode.size() > this.limits.maxMutations()) {
+		int count = mutationsNode.size();
+		if (count > this.limits.maxMutations() && keepFirstOverLimit) {
+			count = this.limits.maxMutations();
+		}
+		else if (count > this.limits.maxMutations()) {
 			throw new PayloadTooLargeException("push carries " + mutationsNode.size() + " mutations, more than the limit of "
 					+ this.limits.maxMutations() + " (plasma.push.max-mutations); send them in smaller pushes");
 		}
-		List<PushMutation> mutations = new ArrayList<>(mutationsNode.size());
-		for (int i = 0; i < mutationsNode.size(); i++) {
+		List<PushMutation> mutations = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
 			JsonNode node = mutationsNode.get(i);
 			String at = "mutations[" + i + "].";
 			if (!node.isObject()) {

@@ -300,21 +300,34 @@ class SyncHttpTests {
 	}
 
 	@Test
-	void aPushWithMoreMutationsThanTheLimitIs413AndRunsNone() throws Exception {
-		StringBuilder six = new StringBuilder();
-		for (int i = 1; i <= 6; i++) {
-			six.append(i > 1 ? "," : "").append(create("c1", i, "m" + i));
-		}
+	void aNativePushWithMoreMutationsThanTheLimitIs413AndRunsNone() throws Exception {
+		Response tooMany = post("/plasma/push", push("many-g", creates(1, 6)));
 
-		Response nativePush = post("/plasma/push", push("many-g", six.toString()));
-		Response replicachePush = post("/plasma/replicache/push", push("many-g", six.toString()));
-
-		for (Response tooMany : java.util.List.of(nativePush, replicachePush)) {
-			assertThat(tooMany.status()).isEqualTo(413);
-			assertThat(tooMany.body().get("message").stringValue())
-				.contains("6 mutations, more than the limit of 5 (plasma.push.max-mutations)");
-		}
+		assertThat(tooMany.status()).isEqualTo(413);
+		assertThat(tooMany.body().get("message").stringValue())
+			.contains("6 mutations, more than the limit of 5 (plasma.push.max-mutations)");
 		assertThat(storedState("many-g")).isEqualTo("[] []");
+	}
+
+	@Test
+	void aReplicachePushWithMoreMutationsThanTheLimitRunsTheFirstOnesAndTheNextPushTheRest() throws Exception {
+		Response first = post("/plasma/replicache/push", push("many-r", creates(1, 7)));
+
+		assertThat(first.status()).isEqualTo(200);
+		assertThat(storedState("many-r")).isEqualTo("[m1, m2, m3, m4, m5] [many-r/c1=5]");
+
+		Response resent = post("/plasma/replicache/push", push("many-r", creates(6, 7)));
+
+		assertThat(resent.status()).isEqualTo(200);
+		assertThat(storedState("many-r")).isEqualTo("[m1, m2, m3, m4, m5, m6, m7] [many-r/c1=7]");
+	}
+
+	private static String creates(int from, int to) {
+		StringBuilder mutations = new StringBuilder();
+		for (int i = from; i <= to; i++) {
+			mutations.append(i > from ? "," : "").append(create("c1", i, "m" + i));
+		}
+		return mutations.toString();
 	}
 
 	@Test
