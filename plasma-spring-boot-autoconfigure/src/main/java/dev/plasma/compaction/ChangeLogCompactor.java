@@ -23,6 +23,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
+import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.dialect.PostgresDialect;
@@ -97,11 +98,6 @@ public class ChangeLogCompactor {
 
 	private static final int IN_LIST_CHUNK = 500;
 
-	private static final String READ_STATE_SQL = "SELECT head, compaction_floor, compacted_to FROM _plasma_sequencer WHERE id = 1";
-
-	private static final String RAISE_FLOOR_SQL = """
-			UPDATE _plasma_sequencer SET compaction_floor = ? WHERE id = 1 AND compaction_floor < ?""";
-
 	/**
 	 * The last entry of each row within a segment, and whether the segment keeps it: a put (or a ledger
 	 * marker) with no later entry of its row up to the bound. One aggregation over the segment's
@@ -130,6 +126,11 @@ public class ChangeLogCompactor {
 	private static final String SELECT_FIRST_SQL = """
 			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT 1""";
 
+	private static final String SELECT_FIRST_CREATED_SINCE_SQL = """
+			SELECT row_version FROM _plasma_changes
+			WHERE row_version > ? AND row_version <= ? AND created_at >= ?
+			ORDER BY row_version LIMIT 1""";
+
 	private static final String SELECT_RANGE_SQL = """
 			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version""";
 
@@ -145,12 +146,6 @@ public class ChangeLogCompactor {
 	 * simply done again.
 	 */
 	private static final String ASYNCHRONOUS_COMMIT_SQL = "SET LOCAL synchronous_commit = off";
-
-	private static final String COUNT_REMOVED_SQL = """
-			UPDATE _plasma_sequencer SET compacted_entries = compacted_entries + ? WHERE id = 1""";
-
-	private static final String FINISH_SQL = """
-			UPDATE _plasma_sequencer SET compacted_to = ?, compacted_at = ? WHERE id = 1 AND compacted_to < ?""";
 
 	private final DataSource dataSource;
 
@@ -274,10 +269,10 @@ public class ChangeLogCompactor {
 
 	private CompactionResult compact(long safeUpToVersion, BatchCheck check, long started) {
 		try (Connection connection = this.dataSource.getConnection()) {
-			long[] state = readState(connection);
-			long floor = state[1];
-			long start = state[2];
-			long upTo = Math.min(safeUpToVersion, state[0]);
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
+			long floor = state.floor();
+			long start = state.compactedTo();
+			long upTo = Math.min(safeUpToVersion, state.head());
 			if (upTo <= start) {
 				return new CompactionResult(Math.max(upTo, 0), 0, 0, floor, 0, Duration.ofNanos(System.nanoTime() - started),
 						Instant.now());
@@ -394,7 +389,7 @@ public class ChangeLogCompactor {
 			}
 			removed = delete.executeUpdate();
 		}
-		countRemoved(connection, removed);
+		SequencerStateRepository.addCompactedEntries(connection, removed);
 		return new Batch(removed + keeping, removed);
 	}
 
@@ -415,22 +410,9 @@ public class ChangeLogCompactor {
 		return new Batch(versions.length, deleteCounted(connection, doomed, 0, dooming));
 	}
 
-	private long[] readState(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(READ_STATE_SQL)) {
-			if (!rs.next()) {
-				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-			}
-			return new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) };
-		}
-	}
-
 	private void raiseFloor(Connection connection, long upTo) throws SQLException {
 		inTransaction(connection, () -> {
-			try (PreparedStatement update = connection.prepareStatement(RAISE_FLOOR_SQL)) {
-				update.setLong(1, upTo);
-				update.setLong(2, upTo);
-				update.executeUpdate();
-			}
+			SequencerStateRepository.raiseFloor(connection, upTo);
 			return null;
 		});
 	}
@@ -443,6 +425,22 @@ public class ChangeLogCompactor {
 		try (PreparedStatement select = connection.prepareStatement(SELECT_FIRST_SQL)) {
 			select.setLong(1, after);
 			select.setLong(2, upTo);
+			try (ResultSet rs = select.executeQuery()) {
+				return rs.next() ? rs.getLong(1) : null;
+			}
+		}
+	}
+
+	/**
+	 * Returns the first version in {@code (after, upTo]} created at or after {@code createdAt}, or
+	 * {@code null} when there is none (the retention cutoff of {@link CompactionJob}).
+	 */
+	static Long firstVersionCreatedSince(Connection connection, long after, long upTo, long createdAt)
+			throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(SELECT_FIRST_CREATED_SINCE_SQL)) {
+			select.setLong(1, after);
+			select.setLong(2, upTo);
+			select.setLong(3, createdAt);
 			try (ResultSet rs = select.executeQuery()) {
 				return rs.next() ? rs.getLong(1) : null;
 			}
@@ -536,17 +534,8 @@ public class ChangeLogCompactor {
 				}
 			}
 		}
-		countRemoved(connection, removed);
+		SequencerStateRepository.addCompactedEntries(connection, removed);
 		return removed;
-	}
-
-	private static void countRemoved(Connection connection, int removed) throws SQLException {
-		if (removed > 0) {
-			try (PreparedStatement update = connection.prepareStatement(COUNT_REMOVED_SQL)) {
-				update.setLong(1, removed);
-				update.executeUpdate();
-			}
-		}
 	}
 
 	private static String placeholders(int count) {
@@ -555,13 +544,7 @@ public class ChangeLogCompactor {
 
 	private void finish(Connection connection, long upTo) throws SQLException {
 		inTransaction(connection, () -> {
-			long now = this.clock.nowMillis(connection);
-			try (PreparedStatement update = connection.prepareStatement(FINISH_SQL)) {
-				update.setLong(1, upTo);
-				update.setLong(2, now);
-				update.setLong(3, upTo);
-				update.executeUpdate();
-			}
+			SequencerStateRepository.finishCompaction(connection, upTo, this.clock.nowMillis(connection));
 			return null;
 		});
 	}

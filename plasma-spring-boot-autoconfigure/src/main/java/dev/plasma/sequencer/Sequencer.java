@@ -1,7 +1,6 @@
 package dev.plasma.sequencer;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,6 +13,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
+import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.dialect.PostgresDialect;
 
@@ -132,7 +132,7 @@ public class Sequencer {
 	private long flushNow() {
 		try (Connection connection = this.dataSource.getConnection()) {
 			if (!hasPending(connection)) {
-				return readHead(connection);
+				return SequencerStateRepository.readHead(connection);
 			}
 			SequencedBatch batch;
 			do {
@@ -168,7 +168,7 @@ public class Sequencer {
 	 */
 	public long head() {
 		try (Connection connection = this.dataSource.getConnection()) {
-			return readHead(connection);
+			return SequencerStateRepository.readHead(connection);
 		}
 		catch (SQLException ex) {
 			throw translate("read head", ex);
@@ -214,16 +214,6 @@ public class Sequencer {
 		}
 	}
 
-	private long readHead(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT head FROM _plasma_sequencer WHERE id = 1")) {
-			if (!rs.next()) {
-				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-			}
-			return rs.getLong(1);
-		}
-	}
-
 	private SequencedBatch sequenceBatch(Connection connection) throws SQLException {
 		boolean autoCommit = connection.getAutoCommit();
 		connection.setAutoCommit(false);
@@ -233,17 +223,14 @@ public class Sequencer {
 					statement.execute(this.isolationSql);
 				}
 			}
-			long head = lockHead(connection);
+			long head = SequencerStateRepository.lockHead(connection);
 			long[] createdAts = this.mover.move(connection, head, this.batchSize);
 			int count = createdAts.length;
 			if (count == 0) {
 				connection.commit();
 				return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
 			}
-			try (PreparedStatement update = connection.prepareStatement("UPDATE _plasma_sequencer SET head = ? WHERE id = 1")) {
-				update.setLong(1, head + count);
-				update.executeUpdate();
-			}
+			SequencerStateRepository.updateHead(connection, head + count);
 			connection.commit();
 			long oldest = Long.MAX_VALUE;
 			long newest = 0;
@@ -264,16 +251,6 @@ public class Sequencer {
 		}
 		finally {
 			connection.setAutoCommit(autoCommit);
-		}
-	}
-
-	private long lockHead(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT head FROM _plasma_sequencer WHERE id = 1 FOR UPDATE")) {
-			if (!rs.next()) {
-				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-			}
-			return rs.getLong(1);
 		}
 	}
 
