@@ -26,7 +26,6 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
-import dev.plasma.dialect.PostgresDialect;
 import dev.plasma.ledger.MutationLedger;
 
 /**
@@ -116,13 +115,6 @@ public class ChangeLogCompactor {
 			      FROM _plasma_changes WHERE row_version > ? AND row_version <= ?
 			      GROUP BY table_name, row_id) last_entries""";
 
-	/**
-	 * On PostgreSQL, room for the aggregation of a segment in memory, and no parallel workers: the query
-	 * runs in one process instead of spilling to disk or taking every core from the application.
-	 */
-	private static final List<String> AGGREGATION_SETTINGS_SQL = List.of("SET LOCAL work_mem = '64MB'",
-			"SET LOCAL max_parallel_workers_per_gather = 0");
-
 	private static final String SELECT_FIRST_SQL = """
 			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT 1""";
 
@@ -139,14 +131,6 @@ public class ChangeLogCompactor {
 
 	private static final String DELETE_ANY_SQL = "DELETE FROM _plasma_changes WHERE row_version = ANY(?)";
 
-	/**
-	 * On PostgreSQL, compaction's transactions do not wait for their commit to reach the disk: writers'
-	 * commits then share fewer flushes with compaction's. Safe, because commits become durable in commit
-	 * order (a batch is never durable without the floor raised before it) and a batch lost in a crash is
-	 * simply done again.
-	 */
-	private static final String ASYNCHRONOUS_COMMIT_SQL = "SET LOCAL synchronous_commit = off";
-
 	private final DataSource dataSource;
 
 	private final DatabaseClock clock;
@@ -160,6 +144,16 @@ public class ChangeLogCompactor {
 	private final SQLExceptionTranslator translator;
 
 	private final boolean arrays;
+
+	private final List<String> querySettingsSql;
+
+	/**
+	 * Where the database has it (PostgreSQL), compaction's transactions do not wait for their commit to
+	 * reach the disk: writers' commits then share fewer flushes with compaction's. Safe, because commits
+	 * become durable in commit order (a batch is never durable without the floor raised before it) and a
+	 * batch lost in a crash is simply done again.
+	 */
+	private final String asynchronousCommitSql;
 
 	private volatile CompactionResult lastResult;
 
@@ -198,7 +192,9 @@ public class ChangeLogCompactor {
 		this.batchPause = batchPause;
 		this.dataSource = dataSource;
 		this.clock = DatabaseClock.of(dialect);
-		this.arrays = dialect instanceof PostgresDialect;
+		this.arrays = dialect.supportsArrayParameters();
+		this.querySettingsSql = dialect.compactionQuerySettingsSql();
+		this.asynchronousCommitSql = dialect.asynchronousCommitSql();
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
@@ -309,9 +305,9 @@ public class ChangeLogCompactor {
 		BitSet kept = new BitSet();
 		Map<String, List<String>> rowsByTable = new LinkedHashMap<>();
 		inTransaction(connection, () -> {
-			if (this.arrays) {
+			if (!this.querySettingsSql.isEmpty()) {
 				try (Statement statement = connection.createStatement()) {
-					for (String setting : AGGREGATION_SETTINGS_SQL) {
+					for (String setting : this.querySettingsSql) {
 						statement.execute(setting);
 					}
 				}
@@ -555,9 +551,9 @@ public class ChangeLogCompactor {
 		connection.setAutoCommit(false);
 		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
 		try {
-			if (this.arrays) {
+			if (this.asynchronousCommitSql != null) {
 				try (Statement statement = connection.createStatement()) {
-					statement.execute(ASYNCHRONOUS_COMMIT_SQL);
+					statement.execute(this.asynchronousCommitSql);
 				}
 			}
 			T result = work.run();

@@ -15,7 +15,7 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.PlasmaDialect;
-import dev.plasma.dialect.PostgresDialect;
+import dev.plasma.ledger.MutationLedger;
 
 /**
  * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
@@ -72,8 +72,8 @@ public class Sequencer {
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
-		this.mover = (dialect instanceof PostgresDialect) ? new PostgresBatchMover()
-				: new JdbcBatchMover(dialect, batchSize);
+		String moveSql = dialect.moveBatchSql(MutationLedger.MARKER_TABLE);
+		this.mover = (moveSql != null) ? new StatementBatchMover(moveSql) : new JdbcBatchMover(dialect, batchSize);
 		this.isolationSql = dialect.readCommittedTransactionSql();
 	}
 
