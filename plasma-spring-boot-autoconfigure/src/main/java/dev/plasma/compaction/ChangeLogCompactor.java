@@ -18,14 +18,11 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
-import org.springframework.jdbc.support.SQLExceptionTranslator;
-
 import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.jdbc.JdbcTransactions;
+import dev.plasma.jdbc.JdbcTransactions.Isolation;
 import dev.plasma.ledger.MutationLedger;
 
 /**
@@ -141,7 +138,7 @@ public class ChangeLogCompactor {
 
 	private final List<CompactionListener> listeners;
 
-	private final SQLExceptionTranslator translator;
+	private final JdbcTransactions transactions;
 
 	private final boolean arrays;
 
@@ -197,7 +194,7 @@ public class ChangeLogCompactor {
 		this.asynchronousCommitSql = dialect.asynchronousCommitSql();
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
-		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
+		this.transactions = new JdbcTransactions(dataSource, "Plasma compaction");
 	}
 
 	/**
@@ -292,7 +289,7 @@ public class ChangeLogCompactor {
 					progress.batches, Duration.ofNanos(System.nanoTime() - started), Instant.now());
 		}
 		catch (SQLException ex) {
-			throw translate(ex);
+			throw this.transactions.translate(null, ex);
 		}
 	}
 
@@ -304,7 +301,7 @@ public class ChangeLogCompactor {
 		progress.beforeQuery();
 		BitSet kept = new BitSet();
 		Map<String, List<String>> rowsByTable = new LinkedHashMap<>();
-		inTransaction(connection, () -> {
+		inTransaction(connection, (transaction) -> {
 			if (!this.querySettingsSql.isEmpty()) {
 				try (Statement statement = connection.createStatement()) {
 					for (String setting : this.querySettingsSql) {
@@ -337,7 +334,7 @@ public class ChangeLogCompactor {
 				int first = from;
 				int end = Math.min(older.length, from + this.batchSize);
 				progress.beforeBatch();
-				progress.removed += inTransaction(connection, () -> deleteCounted(connection, older, first, end));
+				progress.removed += inTransaction(connection, (transaction) -> deleteCounted(connection, older, first, end));
 				progress.batches++;
 			}
 		}
@@ -352,7 +349,7 @@ public class ChangeLogCompactor {
 			long hi = Math.min(segmentEnd, after + this.batchSize);
 			int keptInBatch = kept.get(Math.toIntExact(after - segmentStart + 1), Math.toIntExact(hi - segmentStart + 1))
 				.cardinality();
-			Batch batch = inTransaction(connection, () -> (keptInBatch <= IN_LIST_CHUNK)
+			Batch batch = inTransaction(connection, (transaction) -> (keptInBatch <= IN_LIST_CHUNK)
 					? deleteRangeSparing(connection, after, hi, kept, segmentStart)
 					: deleteListed(connection, after, hi, kept, segmentStart));
 			progress.batches++;
@@ -407,7 +404,7 @@ public class ChangeLogCompactor {
 	}
 
 	private void raiseFloor(Connection connection, long upTo) throws SQLException {
-		inTransaction(connection, () -> {
+		inTransaction(connection, (transaction) -> {
 			SequencerStateRepository.raiseFloor(connection, upTo);
 			return null;
 		});
@@ -539,45 +536,19 @@ public class ChangeLogCompactor {
 	}
 
 	private void finish(Connection connection, long upTo) throws SQLException {
-		inTransaction(connection, () -> {
+		inTransaction(connection, (transaction) -> {
 			SequencerStateRepository.finishCompaction(connection, upTo, this.clock.nowMillis(connection));
 			return null;
 		});
 	}
 
-	private <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
-		boolean autoCommit = connection.getAutoCommit();
-		int isolation = connection.getTransactionIsolation();
-		connection.setAutoCommit(false);
-		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-		try {
-			if (this.asynchronousCommitSql != null) {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute(this.asynchronousCommitSql);
-				}
-			}
-			T result = work.run();
-			connection.commit();
-			return result;
-		}
-		catch (SQLException | RuntimeException ex) {
-			try {
-				connection.rollback();
-			}
-			catch (SQLException rollbackFailure) {
-				ex.addSuppressed(rollbackFailure);
-			}
-			throw ex;
-		}
-		finally {
-			connection.setTransactionIsolation(isolation);
-			connection.setAutoCommit(autoCommit);
-		}
-	}
-
-	private DataAccessException translate(SQLException ex) {
-		DataAccessException translated = this.translator.translate("Plasma compaction", null, ex);
-		return (translated != null) ? translated : new DataAccessResourceFailureException("Plasma compaction", ex);
+	/**
+	 * Runs {@code work} in one short READ COMMITTED transaction, asynchronously committed where the
+	 * database can.
+	 */
+	private <T> T inTransaction(Connection connection, JdbcTransactions.ConnectionCallback<T> work)
+			throws SQLException {
+		return JdbcTransactions.inTransaction(connection, Isolation.READ_COMMITTED, this.asynchronousCommitSql, work);
 	}
 
 	/**
@@ -590,13 +561,6 @@ public class ChangeLogCompactor {
 		 * Returns normally to run the next batch; throws to stop the pass before it.
 		 */
 		void beforeBatch();
-
-	}
-
-	@FunctionalInterface
-	private interface SqlWork<T> {
-
-		T run() throws SQLException;
 
 	}
 

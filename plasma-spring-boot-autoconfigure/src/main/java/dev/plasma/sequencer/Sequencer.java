@@ -8,13 +8,12 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
-import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.jdbc.JdbcTransactions;
+import dev.plasma.jdbc.JdbcTransactions.Isolation;
 import dev.plasma.ledger.MutationLedger;
 
 /**
@@ -49,7 +48,7 @@ public class Sequencer {
 
 	private final List<SequencerListener> listeners;
 
-	private final SQLExceptionTranslator translator;
+	private final JdbcTransactions transactions;
 
 	private final BatchMover mover;
 
@@ -71,7 +70,7 @@ public class Sequencer {
 		this.dataSource = dataSource;
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
-		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
+		this.transactions = new JdbcTransactions(dataSource, "Plasma sequencer");
 		String moveSql = dialect.moveBatchSql(MutationLedger.MARKER_TABLE);
 		this.mover = (moveSql != null) ? new StatementBatchMover(moveSql) : new JdbcBatchMover(dialect, batchSize);
 		this.isolationSql = dialect.readCommittedTransactionSql();
@@ -130,7 +129,7 @@ public class Sequencer {
 	}
 
 	private long flushNow() {
-		try (Connection connection = this.dataSource.getConnection()) {
+		return this.transactions.execute("flush", (connection) -> {
 			if (!hasPending(connection)) {
 				return SequencerStateRepository.readHead(connection);
 			}
@@ -140,10 +139,7 @@ public class Sequencer {
 			}
 			while (batch.count() == this.batchSize);
 			return batch.lastVersion();
-		}
-		catch (SQLException ex) {
-			throw translate("flush", ex);
-		}
+		});
 	}
 
 	/**
@@ -151,15 +147,12 @@ public class Sequencer {
 	 * @return what the batch did ({@code lastVersion} is -1 when nothing was pending)
 	 */
 	public SequencedBatch sequenceOnce() {
-		try (Connection connection = this.dataSource.getConnection()) {
+		return this.transactions.execute("sequence", (connection) -> {
 			if (!hasPending(connection)) {
 				return new SequencedBatch(0, 0, -1, 0, 0, System.currentTimeMillis());
 			}
 			return sequenceBatch(connection);
-		}
-		catch (SQLException ex) {
-			throw translate("sequence", ex);
-		}
+		});
 	}
 
 	/**
@@ -167,12 +160,7 @@ public class Sequencer {
 	 * @return the head
 	 */
 	public long head() {
-		try (Connection connection = this.dataSource.getConnection()) {
-			return SequencerStateRepository.readHead(connection);
-		}
-		catch (SQLException ex) {
-			throw translate("read head", ex);
-		}
+		return this.transactions.execute("read head", SequencerStateRepository::readHead);
 	}
 
 	/**
@@ -187,7 +175,7 @@ public class Sequencer {
 			return rs.getLong(1);
 		}
 		catch (SQLException ex) {
-			throw translate("count pending", ex);
+			throw this.transactions.translate("count pending", ex);
 		}
 	}
 
@@ -203,7 +191,7 @@ public class Sequencer {
 			return rs.next() ? rs.getLong(1) : null;
 		}
 		catch (SQLException ex) {
-			throw translate("read oldest pending", ex);
+			throw this.transactions.translate("read oldest pending", ex);
 		}
 	}
 
@@ -215,49 +203,36 @@ public class Sequencer {
 	}
 
 	private SequencedBatch sequenceBatch(Connection connection) throws SQLException {
-		boolean autoCommit = connection.getAutoCommit();
-		connection.setAutoCommit(false);
-		try {
-			if (this.isolationSql != null) {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute(this.isolationSql);
-				}
-			}
-			long head = SequencerStateRepository.lockHead(connection);
-			long[] createdAts = this.mover.move(connection, head, this.batchSize);
-			int count = createdAts.length;
-			if (count == 0) {
-				connection.commit();
-				return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
-			}
-			SequencerStateRepository.updateHead(connection, head + count);
-			connection.commit();
-			long oldest = Long.MAX_VALUE;
-			long newest = 0;
-			for (long createdAt : createdAts) {
-				oldest = Math.min(oldest, createdAt);
-				newest = Math.max(newest, createdAt);
-			}
-			SequencedBatch batch = new SequencedBatch(count, head + 1, head + count, oldest, newest,
-					System.currentTimeMillis());
-			for (SequencerListener listener : this.listeners) {
-				listener.sequenced(batch, createdAts);
-			}
-			return batch;
+		Moved moved = JdbcTransactions.inTransaction(connection, Isolation.CONNECTION_DEFAULT, this.isolationSql,
+				(transaction) -> {
+					long head = SequencerStateRepository.lockHead(transaction);
+					long[] createdAts = this.mover.move(transaction, head, this.batchSize);
+					if (createdAts.length > 0) {
+						SequencerStateRepository.updateHead(transaction, head + createdAts.length);
+					}
+					return new Moved(head, createdAts);
+				});
+		long head = moved.head();
+		long[] createdAts = moved.createdAts();
+		int count = createdAts.length;
+		if (count == 0) {
+			return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
 		}
-		catch (SQLException | RuntimeException ex) {
-			connection.rollback();
-			throw ex;
+		long oldest = Long.MAX_VALUE;
+		long newest = 0;
+		for (long createdAt : createdAts) {
+			oldest = Math.min(oldest, createdAt);
+			newest = Math.max(newest, createdAt);
 		}
-		finally {
-			connection.setAutoCommit(autoCommit);
+		SequencedBatch batch = new SequencedBatch(count, head + 1, head + count, oldest, newest,
+				System.currentTimeMillis());
+		for (SequencerListener listener : this.listeners) {
+			listener.sequenced(batch, createdAts);
 		}
+		return batch;
 	}
 
-	private DataAccessException translate(String task, SQLException ex) {
-		DataAccessException translated = this.translator.translate("Plasma sequencer: " + task, null, ex);
-		return (translated != null) ? translated
-				: new DataAccessResourceFailureException("Plasma sequencer: " + task, ex);
+	private record Moved(long head, long[] createdAts) {
 	}
 
 	/**
