@@ -124,17 +124,12 @@ public final class PlasmaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SyncObserver plasmaSyncObserver() {
-		return SyncObserver.NONE;
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
 	PushProcessor plasmaPushProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators, SyncObserver observer) {
+			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators,
+			ObjectProvider<SyncObserver> observers) {
 		return new PushProcessor(transactions(transactionManager, plasmaDataSource(plasmaDataSource, dataSource)), ledger,
-				origin, mutators, observer);
+				origin, mutators, SyncObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean
@@ -142,10 +137,10 @@ public final class PlasmaAutoConfiguration {
 	PullProcessor plasmaPullProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 			PlasmaDialect dialect, Sequencer sequencer, ChangeLog changeLog, SyncedTables tables,
-			PlasmaProperties properties, SyncObserver observer) {
+			PlasmaProperties properties, ObjectProvider<SyncObserver> observers) {
 		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
 		return new PullProcessor(source, dialect, sequencer, changeLog, tables, transactions(transactionManager, source),
-				properties.getPull().getMaxChanges(), observer);
+				properties.getPull().getMaxChanges(), SyncObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean

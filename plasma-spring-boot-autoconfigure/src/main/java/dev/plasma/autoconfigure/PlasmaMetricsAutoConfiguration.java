@@ -19,9 +19,9 @@ import dev.plasma.sync.SyncObserver;
 
 /**
  * Micrometer metrics for Plasma when the application has a {@link MeterRegistry}: the
- * {@link PlasmaMetrics} binder (names listed there) and a {@link SyncObserver} that feeds it. Runs before
- * {@link PlasmaAutoConfiguration} so that its observer replaces the no-op one; an application's own
- * {@link SyncObserver} bean wins over both.
+ * {@link PlasmaMetrics} binder (names listed there) and a {@link SyncObserver} that feeds it. The push
+ * and pull processors tell every {@link SyncObserver} bean, so an application's own observers come in
+ * addition to this one.
  */
 @AutoConfiguration(before = PlasmaAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -39,7 +39,7 @@ public final class PlasmaMetricsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(SyncObserver.class)
+	@ConditionalOnMissingBean
 	MicrometerSyncObserver plasmaMicrometerSyncObserver(PlasmaMetrics metrics) {
 		return new MicrometerSyncObserver(metrics);
 	}

@@ -50,14 +50,7 @@ public class ChangeLogStatusReader {
 	public ChangeLogStatus read() {
 		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			long now = this.clock.nowMillis(connection);
-			long[] state;
-			try (ResultSet rs = statement.executeQuery(
-					"SELECT head, compaction_floor, compacted_to, compacted_entries, compacted_at FROM _plasma_sequencer WHERE id = 1")) {
-				if (!rs.next()) {
-					throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-				}
-				state = new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5) };
-			}
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
 			Long oldestPending;
 			try (ResultSet rs = statement
 				.executeQuery("SELECT created_at FROM _plasma_pending_changes ORDER BY id LIMIT 1")) {
@@ -70,8 +63,9 @@ public class ChangeLogStatusReader {
 					pending = rs.getLong(1);
 				}
 			}
-			ChangeLogStatus status = new ChangeLogStatus(state[0], state[1], Math.max(0, state[0] - state[3]), pending,
-					oldestPending, state[2], state[3], state[4], now, Instant.now());
+			ChangeLogStatus status = new ChangeLogStatus(state.head(), state.floor(),
+					Math.max(0, state.head() - state.compactedEntries()), pending, oldestPending, state.compactedTo(),
+					state.compactedEntries(), state.compactedAt(), now, Instant.now());
 			this.cached = status;
 			return status;
 		}

@@ -18,14 +18,11 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
-import org.springframework.jdbc.support.SQLExceptionTranslator;
-
+import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
-import dev.plasma.dialect.PostgresDialect;
+import dev.plasma.jdbc.JdbcTransactions;
+import dev.plasma.jdbc.JdbcTransactions.Isolation;
 import dev.plasma.ledger.MutationLedger;
 
 /**
@@ -97,11 +94,6 @@ public class ChangeLogCompactor {
 
 	private static final int IN_LIST_CHUNK = 500;
 
-	private static final String READ_STATE_SQL = "SELECT head, compaction_floor, compacted_to FROM _plasma_sequencer WHERE id = 1";
-
-	private static final String RAISE_FLOOR_SQL = """
-			UPDATE _plasma_sequencer SET compaction_floor = ? WHERE id = 1 AND compaction_floor < ?""";
-
 	/**
 	 * The last entry of each row within a segment, and whether the segment keeps it: a put (or a ledger
 	 * marker) with no later entry of its row up to the bound. One aggregation over the segment's
@@ -120,15 +112,13 @@ public class ChangeLogCompactor {
 			      FROM _plasma_changes WHERE row_version > ? AND row_version <= ?
 			      GROUP BY table_name, row_id) last_entries""";
 
-	/**
-	 * On PostgreSQL, room for the aggregation of a segment in memory, and no parallel workers: the query
-	 * runs in one process instead of spilling to disk or taking every core from the application.
-	 */
-	private static final List<String> AGGREGATION_SETTINGS_SQL = List.of("SET LOCAL work_mem = '64MB'",
-			"SET LOCAL max_parallel_workers_per_gather = 0");
-
 	private static final String SELECT_FIRST_SQL = """
 			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT 1""";
+
+	private static final String SELECT_FIRST_CREATED_SINCE_SQL = """
+			SELECT row_version FROM _plasma_changes
+			WHERE row_version > ? AND row_version <= ? AND created_at >= ?
+			ORDER BY row_version LIMIT 1""";
 
 	private static final String SELECT_RANGE_SQL = """
 			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version""";
@@ -137,20 +127,6 @@ public class ChangeLogCompactor {
 			SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id = ANY(?) AND row_version <= ?""";
 
 	private static final String DELETE_ANY_SQL = "DELETE FROM _plasma_changes WHERE row_version = ANY(?)";
-
-	/**
-	 * On PostgreSQL, compaction's transactions do not wait for their commit to reach the disk: writers'
-	 * commits then share fewer flushes with compaction's. Safe, because commits become durable in commit
-	 * order (a batch is never durable without the floor raised before it) and a batch lost in a crash is
-	 * simply done again.
-	 */
-	private static final String ASYNCHRONOUS_COMMIT_SQL = "SET LOCAL synchronous_commit = off";
-
-	private static final String COUNT_REMOVED_SQL = """
-			UPDATE _plasma_sequencer SET compacted_entries = compacted_entries + ? WHERE id = 1""";
-
-	private static final String FINISH_SQL = """
-			UPDATE _plasma_sequencer SET compacted_to = ?, compacted_at = ? WHERE id = 1 AND compacted_to < ?""";
 
 	private final DataSource dataSource;
 
@@ -162,9 +138,19 @@ public class ChangeLogCompactor {
 
 	private final List<CompactionListener> listeners;
 
-	private final SQLExceptionTranslator translator;
+	private final JdbcTransactions transactions;
 
 	private final boolean arrays;
+
+	private final List<String> querySettingsSql;
+
+	/**
+	 * Where the database has it (PostgreSQL), compaction's transactions do not wait for their commit to
+	 * reach the disk: writers' commits then share fewer flushes with compaction's. Safe, because commits
+	 * become durable in commit order (a batch is never durable without the floor raised before it) and a
+	 * batch lost in a crash is simply done again.
+	 */
+	private final String asynchronousCommitSql;
 
 	private volatile CompactionResult lastResult;
 
@@ -203,10 +189,12 @@ public class ChangeLogCompactor {
 		this.batchPause = batchPause;
 		this.dataSource = dataSource;
 		this.clock = DatabaseClock.of(dialect);
-		this.arrays = dialect instanceof PostgresDialect;
+		this.arrays = dialect.supportsArrayParameters();
+		this.querySettingsSql = dialect.compactionQuerySettingsSql();
+		this.asynchronousCommitSql = dialect.asynchronousCommitSql();
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
-		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
+		this.transactions = new JdbcTransactions(dataSource, "Plasma compaction");
 	}
 
 	/**
@@ -274,10 +262,10 @@ public class ChangeLogCompactor {
 
 	private CompactionResult compact(long safeUpToVersion, BatchCheck check, long started) {
 		try (Connection connection = this.dataSource.getConnection()) {
-			long[] state = readState(connection);
-			long floor = state[1];
-			long start = state[2];
-			long upTo = Math.min(safeUpToVersion, state[0]);
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
+			long floor = state.floor();
+			long start = state.compactedTo();
+			long upTo = Math.min(safeUpToVersion, state.head());
 			if (upTo <= start) {
 				return new CompactionResult(Math.max(upTo, 0), 0, 0, floor, 0, Duration.ofNanos(System.nanoTime() - started),
 						Instant.now());
@@ -301,7 +289,7 @@ public class ChangeLogCompactor {
 					progress.batches, Duration.ofNanos(System.nanoTime() - started), Instant.now());
 		}
 		catch (SQLException ex) {
-			throw translate(ex);
+			throw this.transactions.translate(null, ex);
 		}
 	}
 
@@ -313,10 +301,10 @@ public class ChangeLogCompactor {
 		progress.beforeQuery();
 		BitSet kept = new BitSet();
 		Map<String, List<String>> rowsByTable = new LinkedHashMap<>();
-		inTransaction(connection, () -> {
-			if (this.arrays) {
+		inTransaction(connection, (transaction) -> {
+			if (!this.querySettingsSql.isEmpty()) {
 				try (Statement statement = connection.createStatement()) {
-					for (String setting : AGGREGATION_SETTINGS_SQL) {
+					for (String setting : this.querySettingsSql) {
 						statement.execute(setting);
 					}
 				}
@@ -346,7 +334,7 @@ public class ChangeLogCompactor {
 				int first = from;
 				int end = Math.min(older.length, from + this.batchSize);
 				progress.beforeBatch();
-				progress.removed += inTransaction(connection, () -> deleteCounted(connection, older, first, end));
+				progress.removed += inTransaction(connection, (transaction) -> deleteCounted(connection, older, first, end));
 				progress.batches++;
 			}
 		}
@@ -361,7 +349,7 @@ public class ChangeLogCompactor {
 			long hi = Math.min(segmentEnd, after + this.batchSize);
 			int keptInBatch = kept.get(Math.toIntExact(after - segmentStart + 1), Math.toIntExact(hi - segmentStart + 1))
 				.cardinality();
-			Batch batch = inTransaction(connection, () -> (keptInBatch <= IN_LIST_CHUNK)
+			Batch batch = inTransaction(connection, (transaction) -> (keptInBatch <= IN_LIST_CHUNK)
 					? deleteRangeSparing(connection, after, hi, kept, segmentStart)
 					: deleteListed(connection, after, hi, kept, segmentStart));
 			progress.batches++;
@@ -394,7 +382,7 @@ public class ChangeLogCompactor {
 			}
 			removed = delete.executeUpdate();
 		}
-		countRemoved(connection, removed);
+		SequencerStateRepository.addCompactedEntries(connection, removed);
 		return new Batch(removed + keeping, removed);
 	}
 
@@ -415,22 +403,9 @@ public class ChangeLogCompactor {
 		return new Batch(versions.length, deleteCounted(connection, doomed, 0, dooming));
 	}
 
-	private long[] readState(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(READ_STATE_SQL)) {
-			if (!rs.next()) {
-				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-			}
-			return new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) };
-		}
-	}
-
 	private void raiseFloor(Connection connection, long upTo) throws SQLException {
-		inTransaction(connection, () -> {
-			try (PreparedStatement update = connection.prepareStatement(RAISE_FLOOR_SQL)) {
-				update.setLong(1, upTo);
-				update.setLong(2, upTo);
-				update.executeUpdate();
-			}
+		inTransaction(connection, (transaction) -> {
+			SequencerStateRepository.raiseFloor(connection, upTo);
 			return null;
 		});
 	}
@@ -443,6 +418,22 @@ public class ChangeLogCompactor {
 		try (PreparedStatement select = connection.prepareStatement(SELECT_FIRST_SQL)) {
 			select.setLong(1, after);
 			select.setLong(2, upTo);
+			try (ResultSet rs = select.executeQuery()) {
+				return rs.next() ? rs.getLong(1) : null;
+			}
+		}
+	}
+
+	/**
+	 * Returns the first version in {@code (after, upTo]} created at or after {@code createdAt}, or
+	 * {@code null} when there is none (the retention cutoff of {@link CompactionJob}).
+	 */
+	static Long firstVersionCreatedSince(Connection connection, long after, long upTo, long createdAt)
+			throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(SELECT_FIRST_CREATED_SINCE_SQL)) {
+			select.setLong(1, after);
+			select.setLong(2, upTo);
+			select.setLong(3, createdAt);
 			try (ResultSet rs = select.executeQuery()) {
 				return rs.next() ? rs.getLong(1) : null;
 			}
@@ -536,17 +527,8 @@ public class ChangeLogCompactor {
 				}
 			}
 		}
-		countRemoved(connection, removed);
+		SequencerStateRepository.addCompactedEntries(connection, removed);
 		return removed;
-	}
-
-	private static void countRemoved(Connection connection, int removed) throws SQLException {
-		if (removed > 0) {
-			try (PreparedStatement update = connection.prepareStatement(COUNT_REMOVED_SQL)) {
-				update.setLong(1, removed);
-				update.executeUpdate();
-			}
-		}
 	}
 
 	private static String placeholders(int count) {
@@ -554,51 +536,19 @@ public class ChangeLogCompactor {
 	}
 
 	private void finish(Connection connection, long upTo) throws SQLException {
-		inTransaction(connection, () -> {
-			long now = this.clock.nowMillis(connection);
-			try (PreparedStatement update = connection.prepareStatement(FINISH_SQL)) {
-				update.setLong(1, upTo);
-				update.setLong(2, now);
-				update.setLong(3, upTo);
-				update.executeUpdate();
-			}
+		inTransaction(connection, (transaction) -> {
+			SequencerStateRepository.finishCompaction(connection, upTo, this.clock.nowMillis(connection));
 			return null;
 		});
 	}
 
-	private <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
-		boolean autoCommit = connection.getAutoCommit();
-		int isolation = connection.getTransactionIsolation();
-		connection.setAutoCommit(false);
-		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-		try {
-			if (this.arrays) {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute(ASYNCHRONOUS_COMMIT_SQL);
-				}
-			}
-			T result = work.run();
-			connection.commit();
-			return result;
-		}
-		catch (SQLException | RuntimeException ex) {
-			try {
-				connection.rollback();
-			}
-			catch (SQLException rollbackFailure) {
-				ex.addSuppressed(rollbackFailure);
-			}
-			throw ex;
-		}
-		finally {
-			connection.setTransactionIsolation(isolation);
-			connection.setAutoCommit(autoCommit);
-		}
-	}
-
-	private DataAccessException translate(SQLException ex) {
-		DataAccessException translated = this.translator.translate("Plasma compaction", null, ex);
-		return (translated != null) ? translated : new DataAccessResourceFailureException("Plasma compaction", ex);
+	/**
+	 * Runs {@code work} in one short READ COMMITTED transaction, asynchronously committed where the
+	 * database can.
+	 */
+	private <T> T inTransaction(Connection connection, JdbcTransactions.ConnectionCallback<T> work)
+			throws SQLException {
+		return JdbcTransactions.inTransaction(connection, Isolation.READ_COMMITTED, this.asynchronousCommitSql, work);
 	}
 
 	/**
@@ -611,13 +561,6 @@ public class ChangeLogCompactor {
 		 * Returns normally to run the next batch; throws to stop the pass before it.
 		 */
 		void beforeBatch();
-
-	}
-
-	@FunctionalInterface
-	private interface SqlWork<T> {
-
-		T run() throws SQLException;
 
 	}
 

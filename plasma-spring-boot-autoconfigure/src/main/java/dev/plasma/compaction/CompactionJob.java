@@ -1,10 +1,7 @@
 package dev.plasma.compaction;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 
+import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
 
@@ -34,13 +32,6 @@ import dev.plasma.dialect.PlasmaDialect;
 public class CompactionJob {
 
 	private static final Log logger = LogFactory.getLog(CompactionJob.class);
-
-	private static final String READ_STATE_SQL = "SELECT head, compacted_to FROM _plasma_sequencer WHERE id = 1";
-
-	private static final String FIRST_YOUNG_SQL = """
-			SELECT row_version FROM _plasma_changes
-			WHERE row_version > ? AND row_version <= ? AND created_at >= ?
-			ORDER BY row_version LIMIT 1""";
 
 	private final ChangeLogCompactor compactor;
 
@@ -141,25 +132,12 @@ public class CompactionJob {
 	 */
 	public long retentionCutoffVersion() {
 		try (Connection connection = this.dataSource.getConnection()) {
-			long head;
-			long compactedTo;
-			try (Statement statement = connection.createStatement();
-					ResultSet rs = statement.executeQuery(READ_STATE_SQL)) {
-				if (!rs.next()) {
-					throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-				}
-				head = rs.getLong(1);
-				compactedTo = rs.getLong(2);
-			}
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
+			long head = state.head();
+			long compactedTo = state.compactedTo();
 			long cutoff = this.clock.nowMillis(connection) - this.retention.toMillis();
-			try (PreparedStatement select = connection.prepareStatement(FIRST_YOUNG_SQL)) {
-				select.setLong(1, compactedTo);
-				select.setLong(2, head);
-				select.setLong(3, cutoff);
-				try (ResultSet rs = select.executeQuery()) {
-					return rs.next() ? rs.getLong(1) - 1 : head;
-				}
-			}
+			Long firstYoung = ChangeLogCompactor.firstVersionCreatedSince(connection, compactedTo, head, cutoff);
+			return (firstYoung != null) ? firstYoung - 1 : head;
 		}
 		catch (SQLException ex) {
 			throw new DataAccessResourceFailureException("Plasma compaction: reading the retention cutoff failed", ex);

@@ -12,12 +12,10 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
-import org.springframework.jdbc.support.SQLExceptionTranslator;
-
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.jdbc.JdbcTransactions;
+import dev.plasma.jdbc.JdbcTransactions.Isolation;
 
 /**
  * A cluster-wide lock held as a lease on one row of {@code _plasma_locks}, so that one application
@@ -68,7 +66,7 @@ public class LeaseLock {
 
 	private final String owner;
 
-	private final SQLExceptionTranslator translator;
+	private final JdbcTransactions transactions;
 
 	/**
 	 * Creates a lock.
@@ -86,7 +84,7 @@ public class LeaseLock {
 		this.name = name;
 		this.lease = lease;
 		this.owner = describeThisProcess();
-		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
+		this.transactions = new JdbcTransactions(dataSource, "Plasma lease '" + name + "'");
 	}
 
 	/**
@@ -96,7 +94,8 @@ public class LeaseLock {
 	public Optional<Lease> tryAcquire() {
 		String token = this.owner + "/" + UUID.randomUUID();
 		try (Connection connection = this.dataSource.getConnection()) {
-			boolean acquired = inTransaction(connection, () -> {
+			boolean acquired = JdbcTransactions.inTransaction(connection, Isolation.READ_COMMITTED, null,
+					(transaction) -> {
 				long now = this.clock.nowMillis(connection);
 				try (PreparedStatement update = connection.prepareStatement(ACQUIRE_SQL)) {
 					update.setLong(1, now + this.lease.toMillis());
@@ -131,7 +130,7 @@ public class LeaseLock {
 			if (isDuplicateKey(ex)) {
 				return Optional.empty();
 			}
-			throw translate("acquire", ex);
+			throw this.transactions.translate("acquire", ex);
 		}
 	}
 
@@ -144,20 +143,16 @@ public class LeaseLock {
 	}
 
 	private boolean update(String sql, String token, long extraMillis) {
-		try (Connection connection = this.dataSource.getConnection()) {
-			return inTransaction(connection, () -> {
-				long now = this.clock.nowMillis(connection);
-				try (PreparedStatement update = connection.prepareStatement(sql)) {
-					update.setLong(1, now + extraMillis);
-					update.setString(2, this.name);
-					update.setString(3, token);
-					return update.executeUpdate() == 1;
-				}
-			});
-		}
-		catch (SQLException ex) {
-			throw translate("update", ex);
-		}
+		return this.transactions.execute("update",
+				(connection) -> JdbcTransactions.inTransaction(connection, Isolation.READ_COMMITTED, null, (transaction) -> {
+					long now = this.clock.nowMillis(connection);
+					try (PreparedStatement update = connection.prepareStatement(sql)) {
+						update.setLong(1, now + extraMillis);
+						update.setString(2, this.name);
+						update.setString(3, token);
+						return update.executeUpdate() == 1;
+					}
+				}));
 	}
 
 	private static boolean isDuplicateKey(SQLException ex) {
@@ -167,32 +162,6 @@ public class LeaseLock {
 			}
 		}
 		return false;
-	}
-
-	private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
-		boolean autoCommit = connection.getAutoCommit();
-		int isolation = connection.getTransactionIsolation();
-		connection.setAutoCommit(false);
-		connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-		try {
-			T result = work.run();
-			connection.commit();
-			return result;
-		}
-		catch (SQLException | RuntimeException ex) {
-			connection.rollback();
-			throw ex;
-		}
-		finally {
-			connection.setTransactionIsolation(isolation);
-			connection.setAutoCommit(autoCommit);
-		}
-	}
-
-	private RuntimeException translate(String task, SQLException ex) {
-		RuntimeException translated = this.translator.translate("Plasma lease '" + this.name + "': " + task, null, ex);
-		return (translated != null) ? translated
-				: new DataAccessResourceFailureException("Plasma lease '" + this.name + "': " + task, ex);
 	}
 
 	private static String describeThisProcess() {
@@ -206,13 +175,6 @@ public class LeaseLock {
 		String process = ManagementFactory.getRuntimeMXBean().getName();
 		String description = host + "/" + process;
 		return (description.length() > 180) ? description.substring(0, 180) : description;
-	}
-
-	@FunctionalInterface
-	private interface SqlWork<T> {
-
-		T run() throws SQLException;
-
 	}
 
 	/**

@@ -8,11 +8,10 @@ import java.sql.Statement;
 /**
  * The database's clock, in Unix milliseconds: the clock the capture triggers stamp {@code created_at}
  * with, and the one every instance of a cluster agrees on, so leases, retention and ages never depend
- * on the clocks of application hosts. For a dialect Plasma does not know, falls back to this JVM's clock.
+ * on the clocks of application hosts. For a dialect without {@link PlasmaDialect#nowMillisExpression()},
+ * falls back to this JVM's clock.
  */
 public final class DatabaseClock {
-
-	private static final String H2_NOW = "DATEDIFF('MILLISECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', CURRENT_TIMESTAMP)";
 
 	private final String nowSql;
 
@@ -26,13 +25,8 @@ public final class DatabaseClock {
 	 * @return the clock
 	 */
 	public static DatabaseClock of(PlasmaDialect dialect) {
-		if (dialect instanceof SqlTriggerDialect sqlDialect) {
-			return new DatabaseClock("SELECT " + sqlDialect.nowMillis());
-		}
-		if (dialect instanceof H2Dialect) {
-			return new DatabaseClock("SELECT " + H2_NOW);
-		}
-		return new DatabaseClock(null);
+		String now = dialect.nowMillisExpression();
+		return new DatabaseClock((now != null) ? "SELECT " + now : null);
 	}
 
 	/**

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.plasma.capture.RowRenderer;
-import dev.plasma.capture.h2.H2CaptureTrigger;
 import dev.plasma.schema.SqlIdentifiers;
 import dev.plasma.schema.SyncedTable;
 
@@ -42,6 +40,23 @@ public class H2Dialect implements PlasmaDialect {
 	@Override
 	public String sessionIdExpression() {
 		return "SESSION_ID()";
+	}
+
+	@Override
+	public String nowMillisExpression() {
+		return "DATEDIFF('MILLISECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', CURRENT_TIMESTAMP)";
+	}
+
+	@Override
+	public String upsertOriginSql() {
+		return "MERGE INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) KEY (session_id) VALUES ("
+				+ sessionIdExpression() + ", ?, ?, ?)";
+	}
+
+	@Override
+	public String upsertConfirmationSql() {
+		return "MERGE INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) "
+				+ "KEY (client_group_id, client_id) VALUES (?, ?, ?, ?)";
 	}
 
 	private String triggerName(String physicalName) {

@@ -108,7 +108,7 @@ public class MariaDbDialect extends SqlTriggerDialect {
 	}
 
 	@Override
-	String nowMillis() {
+	public String nowMillisExpression() {
 		return "CAST(UNIX_TIMESTAMP(SYSDATE(3)) * 1000 AS SIGNED)";
 	}
 
@@ -129,7 +129,7 @@ public class MariaDbDialect extends SqlTriggerDialect {
 	String insertPending(SyncedTable table, String ref, String op) {
 		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
 		return "INSERT INTO _plasma_pending_changes (" + entryColumns() + ") VALUES (" + literal(table.name()) + ", "
-				+ rowId(table, ref) + ", " + literal(op) + ", " + value + ", " + nowMillis()
+				+ rowId(table, ref) + ", " + literal(op) + ", " + value + ", " + nowMillisExpression()
 				+ ", plasma_cg, plasma_c, plasma_m)";
 	}
 

@@ -68,19 +68,62 @@ public interface PlasmaDialect {
 	 * three parameters: client group ID, client ID and mutation ID.
 	 * @return the statement
 	 */
-	default String upsertOriginSql() {
-		return "MERGE INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) KEY (session_id) VALUES ("
-				+ sessionIdExpression() + ", ?, ?, ?)";
-	}
+	String upsertOriginSql();
 
 	/**
 	 * Returns SQL that records a sequenced ledger marker in {@code _plasma_client_confirmations}, with
 	 * parameters client group ID, client ID, mutation ID and row version.
 	 * @return the statement
 	 */
-	default String upsertConfirmationSql() {
-		return "MERGE INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) "
-				+ "KEY (client_group_id, client_id) VALUES (?, ?, ?, ?)";
+	String upsertConfirmationSql();
+
+	/**
+	 * Returns an SQL expression for the database's current time in Unix milliseconds, the clock the
+	 * capture triggers stamp {@code created_at} with, or {@code null} to use this JVM's clock.
+	 * @return the expression or {@code null}
+	 */
+	default String nowMillisExpression() {
+		return null;
+	}
+
+	/**
+	 * Returns one statement that moves a sequencer batch without the entries passing through the JVM, or
+	 * {@code null} to move them with plain JDBC. Parameters: the most entries to move, the head; it
+	 * deletes the oldest visible pending entries, inserts them into {@code _plasma_changes} with versions
+	 * {@code head+1, ...}, upserts the confirmations of the ledger markers among them and returns the
+	 * moved entries' {@code created_at} in version order.
+	 * @param markerTable the table name of ledger markers
+	 * @return the statement or {@code null}
+	 */
+	default String moveBatchSql(String markerTable) {
+		return null;
+	}
+
+	/**
+	 * Returns statements that, run first in compaction's read-only segment query, make it run well
+	 * (memory, parallelism), or none.
+	 * @return the statements
+	 */
+	default List<String> compactionQuerySettingsSql() {
+		return List.of();
+	}
+
+	/**
+	 * Returns a statement that, run first in a transaction, lets its commit return before it reaches the
+	 * disk (commits still become durable in commit order), or {@code null} when the database has none.
+	 * @return the statement or {@code null}
+	 */
+	default String asynchronousCommitSql() {
+		return null;
+	}
+
+	/**
+	 * Returns whether statements may take JDBC arrays as parameters ({@code = ANY(?)}), so that a list of
+	 * any length is one parameter and the statement is planned once.
+	 * @return whether array parameters are supported
+	 */
+	default boolean supportsArrayParameters() {
+		return false;
 	}
 
 	/**

@@ -72,6 +72,48 @@ public class PostgresDialect extends SqlTriggerDialect {
 	}
 
 	@Override
+	public String moveBatchSql(String markerTable) {
+		return """
+				WITH moved AS (
+				  DELETE FROM _plasma_pending_changes
+				  WHERE id IN (SELECT id FROM _plasma_pending_changes ORDER BY id LIMIT ?)
+				  RETURNING id, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id
+				), inserted AS (
+				  INSERT INTO _plasma_changes (row_version, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id)
+				  SELECT ? + row_number() OVER (ORDER BY id), table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id
+				  FROM moved
+				  RETURNING row_version, table_name, created_at, client_group_id, client_id, mutation_id
+				), confirmed AS (
+				  INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version)
+				  SELECT DISTINCT ON (client_group_id, client_id) client_group_id, client_id, mutation_id, row_version
+				  FROM inserted WHERE table_name = '%s' AND mutation_id IS NOT NULL
+				  ORDER BY client_group_id, client_id, row_version DESC
+				  ON CONFLICT (client_group_id, client_id)
+				  DO UPDATE SET mutation_id = EXCLUDED.mutation_id, row_version = EXCLUDED.row_version
+				)
+				SELECT created_at FROM inserted ORDER BY row_version""".formatted(markerTable);
+	}
+
+	/**
+	 * Gives the segment aggregation room in memory and no parallel workers: the query runs in one process
+	 * instead of spilling to disk or taking every core from the application.
+	 */
+	@Override
+	public List<String> compactionQuerySettingsSql() {
+		return List.of("SET LOCAL work_mem = '64MB'", "SET LOCAL max_parallel_workers_per_gather = 0");
+	}
+
+	@Override
+	public String asynchronousCommitSql() {
+		return "SET LOCAL synchronous_commit = off";
+	}
+
+	@Override
+	public boolean supportsArrayParameters() {
+		return true;
+	}
+
+	@Override
 	String internalTable(String name) {
 		return quote(this.schema) + "." + name;
 	}
@@ -104,7 +146,7 @@ public class PostgresDialect extends SqlTriggerDialect {
 	}
 
 	@Override
-	String nowMillis() {
+	public String nowMillisExpression() {
 		return "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 	}
 

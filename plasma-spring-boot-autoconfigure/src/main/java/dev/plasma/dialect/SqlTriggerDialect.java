@@ -33,11 +33,6 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 	abstract String concat(List<String> parts);
 
 	/**
-	 * Returns an expression for the current time in Unix milliseconds.
-	 */
-	abstract String nowMillis();
-
-	/**
 	 * Returns a string literal.
 	 */
 	String literal(String text) {
@@ -92,7 +87,7 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
 		return "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ") SELECT "
 				+ literal(table.name()) + ", " + rowId(table, ref) + ", " + literal(op) + ", " + value + ", "
-				+ nowMillis() + ", o.client_group_id, o.client_id, o.mutation_id FROM (SELECT 1 AS one) plasma_one"
+				+ nowMillisExpression() + ", o.client_group_id, o.client_id, o.mutation_id FROM (SELECT 1 AS one) plasma_one"
 				+ " LEFT JOIN " + internalTable("_plasma_origin") + " o ON o.session_id = " + sessionIdExpression();
 	}
 
@@ -114,7 +109,7 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
 		String sql = "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ") SELECT "
 				+ literal(table.name()) + ", " + rowId(table, "t") + ", 'put', " + rowJson(table, "t") + ", "
-				+ nowMillis() + ", NULL, NULL, NULL FROM " + quote(table.physicalName()) + " t";
+				+ nowMillisExpression() + ", NULL, NULL, NULL FROM " + quote(table.physicalName()) + " t";
 		try (Statement statement = connection.createStatement()) {
 			return statement.executeUpdate(sql);
 		}

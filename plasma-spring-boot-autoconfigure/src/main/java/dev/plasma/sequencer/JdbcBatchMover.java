@@ -15,7 +15,7 @@ import dev.plasma.ledger.MutationLedger;
 /**
  * Moves a batch through the JVM with plain JDBC: read the pending entries, insert them with their
  * versions, delete them by exact primary-key lookups ({@link PlasmaDialect#deletePendingEntries}), record
- * confirmations. Used on MariaDB and H2.
+ * confirmations. Used where the dialect has no one-statement move ({@link PlasmaDialect#moveBatchSql}).
  */
 class JdbcBatchMover implements BatchMover {
 

@@ -1,7 +1,6 @@
 package dev.plasma.sequencer;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,13 +8,13 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
-import org.springframework.jdbc.support.SQLExceptionTranslator;
 
+import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.PlasmaDialect;
-import dev.plasma.dialect.PostgresDialect;
+import dev.plasma.jdbc.JdbcTransactions;
+import dev.plasma.jdbc.JdbcTransactions.Isolation;
+import dev.plasma.ledger.MutationLedger;
 
 /**
  * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
@@ -49,7 +48,7 @@ public class Sequencer {
 
 	private final List<SequencerListener> listeners;
 
-	private final SQLExceptionTranslator translator;
+	private final JdbcTransactions transactions;
 
 	private final BatchMover mover;
 
@@ -71,9 +70,9 @@ public class Sequencer {
 		this.dataSource = dataSource;
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
-		this.translator = new SQLErrorCodeSQLExceptionTranslator(dataSource);
-		this.mover = (dialect instanceof PostgresDialect) ? new PostgresBatchMover()
-				: new JdbcBatchMover(dialect, batchSize);
+		this.transactions = new JdbcTransactions(dataSource, "Plasma sequencer");
+		String moveSql = dialect.moveBatchSql(MutationLedger.MARKER_TABLE);
+		this.mover = (moveSql != null) ? new StatementBatchMover(moveSql) : new JdbcBatchMover(dialect, batchSize);
 		this.isolationSql = dialect.readCommittedTransactionSql();
 	}
 
@@ -130,9 +129,9 @@ public class Sequencer {
 	}
 
 	private long flushNow() {
-		try (Connection connection = this.dataSource.getConnection()) {
+		return this.transactions.execute("flush", (connection) -> {
 			if (!hasPending(connection)) {
-				return readHead(connection);
+				return SequencerStateRepository.readHead(connection);
 			}
 			SequencedBatch batch;
 			do {
@@ -140,10 +139,7 @@ public class Sequencer {
 			}
 			while (batch.count() == this.batchSize);
 			return batch.lastVersion();
-		}
-		catch (SQLException ex) {
-			throw translate("flush", ex);
-		}
+		});
 	}
 
 	/**
@@ -151,15 +147,12 @@ public class Sequencer {
 	 * @return what the batch did ({@code lastVersion} is -1 when nothing was pending)
 	 */
 	public SequencedBatch sequenceOnce() {
-		try (Connection connection = this.dataSource.getConnection()) {
+		return this.transactions.execute("sequence", (connection) -> {
 			if (!hasPending(connection)) {
 				return new SequencedBatch(0, 0, -1, 0, 0, System.currentTimeMillis());
 			}
 			return sequenceBatch(connection);
-		}
-		catch (SQLException ex) {
-			throw translate("sequence", ex);
-		}
+		});
 	}
 
 	/**
@@ -167,12 +160,7 @@ public class Sequencer {
 	 * @return the head
 	 */
 	public long head() {
-		try (Connection connection = this.dataSource.getConnection()) {
-			return readHead(connection);
-		}
-		catch (SQLException ex) {
-			throw translate("read head", ex);
-		}
+		return this.transactions.execute("read head", SequencerStateRepository::readHead);
 	}
 
 	/**
@@ -187,7 +175,7 @@ public class Sequencer {
 			return rs.getLong(1);
 		}
 		catch (SQLException ex) {
-			throw translate("count pending", ex);
+			throw this.transactions.translate("count pending", ex);
 		}
 	}
 
@@ -203,7 +191,7 @@ public class Sequencer {
 			return rs.next() ? rs.getLong(1) : null;
 		}
 		catch (SQLException ex) {
-			throw translate("read oldest pending", ex);
+			throw this.transactions.translate("read oldest pending", ex);
 		}
 	}
 
@@ -214,73 +202,37 @@ public class Sequencer {
 		}
 	}
 
-	private long readHead(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT head FROM _plasma_sequencer WHERE id = 1")) {
-			if (!rs.next()) {
-				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-			}
-			return rs.getLong(1);
-		}
-	}
-
 	private SequencedBatch sequenceBatch(Connection connection) throws SQLException {
-		boolean autoCommit = connection.getAutoCommit();
-		connection.setAutoCommit(false);
-		try {
-			if (this.isolationSql != null) {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute(this.isolationSql);
-				}
-			}
-			long head = lockHead(connection);
-			long[] createdAts = this.mover.move(connection, head, this.batchSize);
-			int count = createdAts.length;
-			if (count == 0) {
-				connection.commit();
-				return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
-			}
-			try (PreparedStatement update = connection.prepareStatement("UPDATE _plasma_sequencer SET head = ? WHERE id = 1")) {
-				update.setLong(1, head + count);
-				update.executeUpdate();
-			}
-			connection.commit();
-			long oldest = Long.MAX_VALUE;
-			long newest = 0;
-			for (long createdAt : createdAts) {
-				oldest = Math.min(oldest, createdAt);
-				newest = Math.max(newest, createdAt);
-			}
-			SequencedBatch batch = new SequencedBatch(count, head + 1, head + count, oldest, newest,
-					System.currentTimeMillis());
-			for (SequencerListener listener : this.listeners) {
-				listener.sequenced(batch, createdAts);
-			}
-			return batch;
+		Moved moved = JdbcTransactions.inTransaction(connection, Isolation.CONNECTION_DEFAULT, this.isolationSql,
+				(transaction) -> {
+					long head = SequencerStateRepository.lockHead(transaction);
+					long[] createdAts = this.mover.move(transaction, head, this.batchSize);
+					if (createdAts.length > 0) {
+						SequencerStateRepository.updateHead(transaction, head + createdAts.length);
+					}
+					return new Moved(head, createdAts);
+				});
+		long head = moved.head();
+		long[] createdAts = moved.createdAts();
+		int count = createdAts.length;
+		if (count == 0) {
+			return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
 		}
-		catch (SQLException | RuntimeException ex) {
-			connection.rollback();
-			throw ex;
+		long oldest = Long.MAX_VALUE;
+		long newest = 0;
+		for (long createdAt : createdAts) {
+			oldest = Math.min(oldest, createdAt);
+			newest = Math.max(newest, createdAt);
 		}
-		finally {
-			connection.setAutoCommit(autoCommit);
+		SequencedBatch batch = new SequencedBatch(count, head + 1, head + count, oldest, newest,
+				System.currentTimeMillis());
+		for (SequencerListener listener : this.listeners) {
+			listener.sequenced(batch, createdAts);
 		}
+		return batch;
 	}
 
-	private long lockHead(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT head FROM _plasma_sequencer WHERE id = 1 FOR UPDATE")) {
-			if (!rs.next()) {
-				throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-			}
-			return rs.getLong(1);
-		}
-	}
-
-	private DataAccessException translate(String task, SQLException ex) {
-		DataAccessException translated = this.translator.translate("Plasma sequencer: " + task, null, ex);
-		return (translated != null) ? translated
-				: new DataAccessResourceFailureException("Plasma sequencer: " + task, ex);
+	private record Moved(long head, long[] createdAts) {
 	}
 
 	/**

@@ -1,15 +1,26 @@
 package dev.plasma.sync;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Told about pushes and pulls, for metrics.
+ * Told about pushes and pulls, for metrics. Every {@code SyncObserver} bean of the application context is
+ * told, Plasma's own meters included.
  */
 public interface SyncObserver {
 
 	/** An observer that does nothing. */
 	SyncObserver NONE = new SyncObserver() {
 	};
+
+	/**
+	 * Returns an observer that tells each of {@code observers}, in order.
+	 * @param observers the observers
+	 * @return the composite, {@link #NONE} for no observers
+	 */
+	static SyncObserver composite(List<? extends SyncObserver> observers) {
+		return observers.isEmpty() ? NONE : new CompositeSyncObserver(observers);
+	}
 
 	/**
 	 * Called once per pushed mutation.

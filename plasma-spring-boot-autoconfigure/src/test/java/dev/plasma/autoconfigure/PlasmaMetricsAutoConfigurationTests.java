@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Plasma's metrics: every meter registered at zero when the application has a {@link MeterRegistry},
- * fed by pulls and compactions, absent without a registry or without Micrometer, and an application's own
- * {@link SyncObserver} respected.
+ * fed by pulls and compactions, absent without a registry or without Micrometer, and fed alongside an
+ * application's own {@link SyncObserver}.
  */
 class PlasmaMetricsAutoConfigurationTests {
 
@@ -115,8 +115,8 @@ class PlasmaMetricsAutoConfigurationTests {
 			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:nometrics" + DATABASES.incrementAndGet()
 					+ ";DB_CLOSE_DELAY=-1", "plasma.compaction.cron=-")
 			.run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(PlasmaMetrics.class).hasSingleBean(SyncObserver.class);
-				assertThat(context.getBean(SyncObserver.class)).isSameAs(SyncObserver.NONE);
+				assertThat(context).hasNotFailed().doesNotHaveBean(PlasmaMetrics.class).doesNotHaveBean(SyncObserver.class);
+				assertThat(context.getBean(PullProcessor.class).pull("g1", null)).isNotNull();
 			});
 	}
 
@@ -130,10 +130,17 @@ class PlasmaMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void anApplicationsOwnSyncObserverWins() {
+	void anApplicationsOwnSyncObserverIsToldAlongsidePlasmasMeters() {
 		onFreshDatabase().withUserConfiguration(CustomObserverConfiguration.class).run((context) -> {
-			assertThat(context).hasNotFailed().hasSingleBean(SyncObserver.class).hasSingleBean(PlasmaMetrics.class);
-			assertThat(context.getBean(SyncObserver.class)).isSameAs(context.getBean("customObserver"));
+			assertThat(context).hasNotFailed().hasSingleBean(MicrometerSyncObserver.class).hasSingleBean(PlasmaMetrics.class);
+			PullProcessor pull = context.getBean(PullProcessor.class);
+			long cookie = pull.pull("g1", null).version();
+			pull.pull("g1", cookie);
+
+			assertThat(context.getBean(CustomObserverConfiguration.class).pulls).hasValue(2);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("plasma.pull.requests").tag("kind", "reset").counter().count()).isEqualTo(1);
+			assertThat(registry.get("plasma.pull.requests").tag("kind", "incremental").counter().count()).isEqualTo(1);
 		});
 	}
 
@@ -158,11 +165,14 @@ class PlasmaMetricsAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class CustomObserverConfiguration {
 
+		final AtomicInteger pulls = new AtomicInteger();
+
 		@Bean
 		SyncObserver customObserver() {
 			return new SyncObserver() {
 				@Override
-				public void pushCompleted(Duration duration) {
+				public void pullCompleted(boolean reset, Duration duration) {
+					CustomObserverConfiguration.this.pulls.incrementAndGet();
 				}
 			};
 		}

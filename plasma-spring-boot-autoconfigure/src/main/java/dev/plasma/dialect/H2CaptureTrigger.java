@@ -1,4 +1,4 @@
-package dev.plasma.capture.h2;
+package dev.plasma.dialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +8,6 @@ import java.util.Objects;
 
 import org.h2.api.Trigger;
 
-import dev.plasma.capture.RowRenderer;
 import dev.plasma.schema.PlasmaConfigurationException;
 import dev.plasma.schema.SyncedTable;
 import dev.plasma.schema.TableDeclaration;

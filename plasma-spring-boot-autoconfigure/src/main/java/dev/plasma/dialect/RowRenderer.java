@@ -1,4 +1,4 @@
-package dev.plasma.capture;
+package dev.plasma.dialect;
 
 import java.math.BigDecimal;
 import java.sql.Blob;
@@ -13,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 
-import dev.plasma.dialect.JsonText;
 import dev.plasma.schema.Column;
 import dev.plasma.schema.ColumnKind;
 import dev.plasma.schema.SyncedTable;
@@ -22,7 +21,7 @@ import dev.plasma.schema.SyncedTable;
  * Renders a row given as JDBC objects (column order) into the change log's row JSON and row ID, in
  * exactly the forms the SQL triggers of the other databases produce (see {@link ColumnKind}).
  */
-public final class RowRenderer {
+final class RowRenderer {
 
 	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
 
@@ -38,7 +37,7 @@ public final class RowRenderer {
 	 * @return the JSON text
 	 * @throws SQLException when a large object cannot be read
 	 */
-	public static String json(SyncedTable table, Object[] row) throws SQLException {
+	static String json(SyncedTable table, Object[] row) throws SQLException {
 		StringBuilder out = new StringBuilder(64);
 		out.append('{');
 		List<Column> columns = table.columns();
@@ -61,7 +60,7 @@ public final class RowRenderer {
 	 * @return the row ID
 	 * @throws SQLException when a large object cannot be read
 	 */
-	public static String rowId(SyncedTable table, Object[] row) throws SQLException {
+	static String rowId(SyncedTable table, Object[] row) throws SQLException {
 		if (!table.hasCompositeKey()) {
 			Column column = table.primaryKey().get(0);
 			return text(row[table.indexOf(column)]);

@@ -1,0 +1,155 @@
+package dev.plasma.changelog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Owns {@code _plasma_sequencer}, the single state row of the change log: the sequencer's head and
+ * compaction's floor and progress. Every statement on the table is here; each runs on the caller's
+ * connection, inside the caller's transaction if it has one.
+ */
+public final class SequencerStateRepository {
+
+	private static final String READ_SQL = """
+			SELECT head, compaction_floor, compacted_to, compacted_entries, compacted_at FROM _plasma_sequencer WHERE id = 1""";
+
+	private static final String READ_HEAD_SQL = """
+			SELECT head FROM _plasma_sequencer WHERE id = 1""";
+
+	private static final String LOCK_HEAD_SQL = """
+			SELECT head FROM _plasma_sequencer WHERE id = 1 FOR UPDATE""";
+
+	private static final String UPDATE_HEAD_SQL = """
+			UPDATE _plasma_sequencer SET head = ? WHERE id = 1""";
+
+	private static final String RAISE_FLOOR_SQL = """
+			UPDATE _plasma_sequencer SET compaction_floor = ? WHERE id = 1 AND compaction_floor < ?""";
+
+	private static final String ADD_COMPACTED_ENTRIES_SQL = """
+			UPDATE _plasma_sequencer SET compacted_entries = compacted_entries + ? WHERE id = 1""";
+
+	private static final String FINISH_COMPACTION_SQL = """
+			UPDATE _plasma_sequencer SET compacted_to = ?, compacted_at = ? WHERE id = 1 AND compacted_to < ?""";
+
+	private SequencerStateRepository() {
+	}
+
+	/**
+	 * Reads the whole state row.
+	 * @param connection the connection to read with
+	 * @return the state
+	 * @throws SQLException on database errors, or when the row is missing
+	 */
+	public static State read(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(READ_SQL)) {
+			requireRow(rs);
+			return new State(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+		}
+	}
+
+	/**
+	 * Reads the head, the highest version handed out so far.
+	 * @param connection the connection to read with
+	 * @return the head
+	 * @throws SQLException on database errors, or when the row is missing
+	 */
+	public static long readHead(Connection connection) throws SQLException {
+		return queryHead(connection, READ_HEAD_SQL);
+	}
+
+	/**
+	 * Locks the row ({@code SELECT ... FOR UPDATE}) until the caller's transaction ends and reads the head.
+	 * @param connection the connection, in a transaction
+	 * @return the head
+	 * @throws SQLException on database errors, or when the row is missing
+	 */
+	public static long lockHead(Connection connection) throws SQLException {
+		return queryHead(connection, LOCK_HEAD_SQL);
+	}
+
+	/**
+	 * Stores a new head.
+	 * @param connection the connection, in the transaction that locked the row
+	 * @param head the new head
+	 * @throws SQLException on database errors
+	 */
+	public static void updateHead(Connection connection, long head) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(UPDATE_HEAD_SQL)) {
+			update.setLong(1, head);
+			update.executeUpdate();
+		}
+	}
+
+	/**
+	 * Raises the compaction floor to {@code floor}, never lowering it.
+	 * @param connection the connection
+	 * @param floor the new floor
+	 * @throws SQLException on database errors
+	 */
+	public static void raiseFloor(Connection connection, long floor) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(RAISE_FLOOR_SQL)) {
+			update.setLong(1, floor);
+			update.setLong(2, floor);
+			update.executeUpdate();
+		}
+	}
+
+	/**
+	 * Adds entries removed by compaction to {@code compacted_entries}; does nothing for zero.
+	 * @param connection the connection, in the transaction that removed them
+	 * @param removed how many entries were removed
+	 * @throws SQLException on database errors
+	 */
+	public static void addCompactedEntries(Connection connection, long removed) throws SQLException {
+		if (removed > 0) {
+			try (PreparedStatement update = connection.prepareStatement(ADD_COMPACTED_ENTRIES_SQL)) {
+				update.setLong(1, removed);
+				update.executeUpdate();
+			}
+		}
+	}
+
+	/**
+	 * Records a complete compaction pass up to {@code compactedTo}, unless a later one is recorded already.
+	 * @param connection the connection
+	 * @param compactedTo the version the pass went up to
+	 * @param compactedAt when it finished (database time, Unix ms)
+	 * @throws SQLException on database errors
+	 */
+	public static void finishCompaction(Connection connection, long compactedTo, long compactedAt) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(FINISH_COMPACTION_SQL)) {
+			update.setLong(1, compactedTo);
+			update.setLong(2, compactedAt);
+			update.setLong(3, compactedTo);
+			update.executeUpdate();
+		}
+	}
+
+	private static long queryHead(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+			requireRow(rs);
+			return rs.getLong(1);
+		}
+	}
+
+	private static void requireRow(ResultSet rs) throws SQLException {
+		if (!rs.next()) {
+			throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
+		}
+	}
+
+	/**
+	 * The state row.
+	 * @param head the highest version handed out
+	 * @param floor the compaction floor; cookies below it get a reset
+	 * @param compactedTo the version the last complete compaction pass went up to
+	 * @param compactedEntries entries removed by compaction so far
+	 * @param compactedAt when the last complete compaction pass finished (Unix ms), 0 for never
+	 */
+	public record State(long head, long floor, long compactedTo, long compactedEntries, long compactedAt) {
+	}
+
+}
