@@ -134,20 +134,21 @@ public final class PlasmaAutoConfiguration {
 	@ConditionalOnMissingBean
 	PushProcessor plasmaPushProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators, SyncObserver observer) {
+			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators, Sequencer sequencer,
+			SyncObserver observer) {
 		return new PushProcessor(transactions(transactionManager, plasmaDataSource(plasmaDataSource, dataSource)), ledger,
-				origin, mutators, observer);
+				origin, mutators, sequencer, observer);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	PullProcessor plasmaPullProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			PlasmaDialect dialect, Sequencer sequencer, ChangeLog changeLog, SyncedTables tables,
-			PlasmaProperties properties, SyncObserver observer) {
+			PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables, PlasmaProperties properties,
+			SyncObserver observer) {
 		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
-		return new PullProcessor(source, dialect, sequencer, changeLog, tables, transactions(transactionManager, source),
-				properties.getPull().getMaxChanges(), observer);
+		return new PullProcessor(source, dialect, changeLog, tables, transactions(transactionManager, source),
+				properties.getPull().getMaxChanges(), properties.getPull().getMaxBytes().toBytes(), observer);
 	}
 
 	@Bean
