@@ -574,7 +574,9 @@ public abstract class AbstractSyncTests {
 			}
 			this.push.push("g" + client, batch);
 		}
-		PullProcessor defaults = this.plasma.pullProcessor(this.tables, 10_000);
+		dev.plasma.autoconfigure.PlasmaProperties.Pull settings = new dev.plasma.autoconfigure.PlasmaProperties().getPull();
+		PullProcessor defaults = this.plasma.pullProcessor(this.tables, settings.getMaxChanges(),
+				settings.getMaxBytes().toBytes());
 
 		PullResult result = defaults.pull("g1", cookie);
 

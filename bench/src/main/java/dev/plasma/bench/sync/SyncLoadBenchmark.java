@@ -54,7 +54,7 @@ public final class SyncLoadBenchmark {
 		this.cpu = new CpuMeter(this.server, options.databaseName());
 		this.runId = Long.toString(System.currentTimeMillis(), 36);
 		for (int i = 1; i <= options.clients(); i++) {
-			this.clients.add(new SimulatedClient(options.baseUrl(), this.runId, i));
+			this.clients.add(new SimulatedClient(options.baseUrl(), this.runId, i, options.mutationsPerPush()));
 		}
 	}
 
@@ -105,7 +105,8 @@ public final class SyncLoadBenchmark {
 				+ ((poolMax != null) ? String.format(Locale.ROOT, "%.0f", poolMax) : "unknown") + " connections");
 		print("machine", Runtime.getRuntime().availableProcessors() + " cpus, Java " + System.getProperty("java.version")
 				+ " (" + System.getProperty("java.vm.name") + "); load generator, app and database share them");
-		print("load", k + " clients, each its own client group, HTTP/1.1 keep-alive; closed loop, one request at a time");
+		print("load", k + " clients, each its own client group, HTTP/1.1 keep-alive; closed loop, one request at a time; "
+				+ this.options.mutationsPerPush() + " mutation(s) per push");
 		print("phases", this.options.rounds() + " rounds of plain " + this.options.seconds() + " s + push "
 				+ this.options.seconds() + " s (order alternating), then push+pull " + this.options.pullSeconds()
 				+ " s closed loop" + ((this.options.paceMillis() > 0)
@@ -138,7 +139,7 @@ public final class SyncLoadBenchmark {
 			}
 			ServerMetrics.TimerReading acquireAfter = this.server.timer("hikaricp.connections.acquire", null);
 			double plainRate = plain.rate(plain.plain);
-			double pushRate = push.rate(push.push);
+			double pushRate = push.rate(push.push) * this.options.mutationsPerPush();
 			ratios[round - 1] = pushRate / plainRate;
 			pushPhases.add(push);
 			print("round " + round, String.format(Locale.ROOT, "plain %7.1f inserts/s   push %7.1f mutations/s   ratio %.2f   (%s)",
@@ -174,7 +175,9 @@ public final class SyncLoadBenchmark {
 		print("load average", loadAverage() + " (1, 5, 15 min) after");
 		System.out.println();
 
-		double[] pushRates = pushPhases.stream().mapToDouble((p) -> p.rate(p.push)).toArray();
+		double[] pushRates = pushPhases.stream()
+			.mapToDouble((p) -> p.rate(p.push) * this.options.mutationsPerPush())
+			.toArray();
 		Latencies.Distribution allPushes = merge(pushPhases);
 		print("push", String.format(Locale.ROOT, "median %.1f mutations/s over %d rounds; latency %s", median(pushRates),
 				pushRates.length, allPushes.summary()));
@@ -216,7 +219,7 @@ public final class SyncLoadBenchmark {
 		print((paceMillis > 0) ? "paced" : "push+pull", String.format(Locale.ROOT,
 				"%s, %.1f s: %.1f pulls/s, %.1f mutations/s, %.1f patch ops and %.0f bytes per pull",
 				(paceMillis > 0) ? "one push+pull per client every " + paceMillis + " ms" : "closed loop",
-				sync.elapsedSeconds, sync.rate(sync.pull), sync.rate(sync.push),
+				sync.elapsedSeconds, sync.rate(sync.pull), sync.rate(sync.push) * this.options.mutationsPerPush(),
 				sync.patchOps / (double) sync.pull.count(), sync.bodyBytes / (double) sync.pull.count()));
 		print("", "incremental pull latency " + sync.pull.summary());
 		print("", "push latency             " + sync.push.summary());
