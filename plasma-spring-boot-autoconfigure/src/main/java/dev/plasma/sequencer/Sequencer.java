@@ -83,7 +83,7 @@ public class Sequencer {
 	 * <p>
 	 * Concurrent calls share flushes: one flush runs at a time in this sequencer, and a call waits for
 	 * the first flush that starts after it (running it itself when none is running). Such a flush sees
-	 * every entry committed before the call, so many pulls arriving together cost one or two flushes
+	 * every entry committed before the call, so many pushes answering together cost one or two flushes
 	 * instead of queueing one by one on the sequencer's row lock.
 	 * @return the head after flushing
 	 */

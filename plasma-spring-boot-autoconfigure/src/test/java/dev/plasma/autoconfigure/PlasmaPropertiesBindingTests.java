@@ -21,6 +21,7 @@ class PlasmaPropertiesBindingTests {
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
 			plasma.pull.max-changes              | 0      | max-changes must be positive
+			plasma.pull.max-bytes                | 0B     | max-bytes must be positive
 			plasma.push.max-body-size            | 0B     | max-body-size must be positive
 			plasma.sequencer.batch-size          | -1     | batch-size must be positive
 			plasma.sequencer.poll-interval       | 0ms    | poll-interval must be positive
