@@ -118,6 +118,19 @@ final class SimulatedClient {
 	 * @return the request latency in nanoseconds
 	 */
 	long pull() throws IOException, InterruptedException {
+		return pull(true);
+	}
+
+	/**
+	 * Pulls with the client's current cookie when nothing was pushed since its last pull: checks that its
+	 * last mutation is still confirmed and keeps the cookie it gets.
+	 * @return the request latency in nanoseconds
+	 */
+	long pullCaughtUp() throws IOException, InterruptedException {
+		return pull(false);
+	}
+
+	private long pull(boolean afterPush) throws IOException, InterruptedException {
 		String body = "{\"pullVersion\":1,\"clientGroupID\":\"" + this.groupId
 				+ "\",\"profileID\":\"bench\",\"schemaVersion\":\"1\",\"cookie\":"
 				+ ((this.cookie == null) ? "null" : "\"" + this.cookie + "\"") + "}";
@@ -138,7 +151,7 @@ final class SimulatedClient {
 					+ " after mutation " + this.lastMutationId + " was applied");
 		}
 		JsonNode patch = answer.path("patch");
-		if (incremental && this.lastMutationId > 0
+		if (afterPush && incremental && this.lastMutationId > 0
 				&& !response.body().contains("\"key\":\"todos/" + pushedTodoId(this.lastMutationId) + "\"")) {
 			throw new IllegalStateException("incremental pull of " + this.clientId + " misses its own todo "
 					+ pushedTodoId(this.lastMutationId));

@@ -172,6 +172,7 @@ public final class SyncLoadBenchmark {
 		double pullP99 = sync.pull.percentileMillis(99);
 		boolean pullMet = pullP99 < PULL_P99_TARGET_MS;
 		PhaseResult paced = (this.options.paceMillis() > 0) ? pushPullPhase(this.options.paceMillis()) : null;
+		PhaseResult caughtUp = caughtUpPullPhase();
 		print("load average", loadAverage() + " (1, 5, 15 min) after");
 		System.out.println();
 
@@ -190,6 +191,9 @@ public final class SyncLoadBenchmark {
 					paced.rate(paced.pull), this.options.paceMillis(), paced.pull.percentileMillis(50),
 					paced.pull.percentileMillis(99)));
 		}
+		print("caught-up pull", String.format(Locale.ROOT,
+				"%.1f pulls/s with nothing new (informational); latency p50 %.1f ms, p99 %.1f ms",
+				caughtUp.rate(caughtUp.pull), caughtUp.pull.percentileMillis(50), caughtUp.pull.percentileMillis(99)));
 		print("verdict", String.format(Locale.ROOT, "push/plain median ratio %.2f (target >= %.2f)  %s", medianRatio,
 				PUSH_RATIO_TARGET, ratioMet ? "PASS" : "FAIL"));
 		String withClients = (k == PULL_TARGET_CLIENTS) ? "" : " [target is stated for 16 clients; this run had " + k + "]";
@@ -237,6 +241,26 @@ public final class SyncLoadBenchmark {
 			print("", "server: pool connection acquire " + acquireAfter.since(acquireBefore));
 		}
 		return sync;
+	}
+
+	/**
+	 * Runs a closed-loop phase of pulls only: every client is caught up, so each pull finds nothing new.
+	 */
+	private PhaseResult caughtUpPullPhase() throws InterruptedException {
+		ServerMetrics.TimerReading plasmaPullBefore = this.server.timer("plasma.pull.duration", null);
+		CpuMeter.Reading cpuBefore = this.cpu.read();
+		PhaseResult pulls = phase(this.options.pullSeconds(), 0, (client, stats) -> stats.pull.record(client.pullCaughtUp()));
+		CpuMeter.Reading cpuAfter = this.cpu.read();
+		ServerMetrics.TimerReading plasmaPullAfter = this.server.timer("plasma.pull.duration", null);
+		pulls.failIfErrors("caught-up pulls");
+		print("caught-up", String.format(Locale.ROOT, "pulls only, closed loop, %.1f s: %.1f pulls/s",
+				pulls.elapsedSeconds, pulls.rate(pulls.pull)));
+		print("", "pull latency " + pulls.pull.summary());
+		print("", "pull " + cpuAfter.perRequest(cpuBefore, pulls.pull.count()));
+		if (plasmaPullAfter != null) {
+			print("", "server: plasma.pull.duration " + plasmaPullAfter.since(plasmaPullBefore));
+		}
+		return pulls;
 	}
 
 	private static void pushThenPull(SimulatedClient client, ThreadStats stats) throws Exception {

@@ -90,7 +90,7 @@ public record SyncLoadOptions(URI baseUrl, int clients, int seconds, int rounds,
 	 * @return seconds
 	 */
 	public long budgetSeconds() {
-		return 60 + 2L * this.warmupSeconds + (long) this.rounds * (2L * this.seconds + 10) + 2L * this.pullSeconds + 30;
+		return 60 + 2L * this.warmupSeconds + (long) this.rounds * (2L * this.seconds + 10) + 3L * this.pullSeconds + 30;
 	}
 
 	private static URI loopback(String value) {
