@@ -126,21 +126,21 @@ public final class PlasmaAutoConfiguration {
 	@ConditionalOnMissingBean
 	PushProcessor plasmaPushProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators,
+			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators, Sequencer sequencer,
 			ObjectProvider<SyncObserver> observers) {
 		return new PushProcessor(transactions(transactionManager, plasmaDataSource(plasmaDataSource, dataSource)), ledger,
-				origin, mutators, SyncObserver.composite(observers.orderedStream().toList()));
+				origin, mutators, sequencer, SyncObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	PullProcessor plasmaPullProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			PlasmaDialect dialect, Sequencer sequencer, ChangeLog changeLog, SyncedTables tables,
-			PlasmaProperties properties, ObjectProvider<SyncObserver> observers) {
+			PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables, PlasmaProperties properties,
+			ObjectProvider<SyncObserver> observers) {
 		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
-		return new PullProcessor(source, dialect, sequencer, changeLog, tables, transactions(transactionManager, source),
-				properties.getPull().getMaxChanges(), SyncObserver.composite(observers.orderedStream().toList()));
+		return new PullProcessor(source, dialect, changeLog, tables, transactions(transactionManager, source),
+				properties.getPull().getMaxChanges(), properties.getPull().getMaxBytes().toBytes(), SyncObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean

@@ -340,9 +340,15 @@ public class PlasmaProperties {
 
 		/**
 		 * Most change-log entries read for one incremental pull; with more waiting, the native protocol
-		 * answers hasMore=true and Replicache pulls again.
+		 * answers hasMore=true and the Replicache adapter sets the key plasma:hasMore.
 		 */
-		private int maxChanges = 1000;
+		private int maxChanges = 10_000;
+
+		/**
+		 * Size budget of one incremental pull's changes (table names, row IDs and row JSON); a page ends
+		 * with the change that reaches it, or at max-changes, whichever comes first.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(4);
 
 		public int getMaxChanges() {
 			return this.maxChanges;
@@ -351,6 +357,15 @@ public class PlasmaProperties {
 		public void setMaxChanges(int maxChanges) {
 			requirePositive("max-changes", maxChanges);
 			this.maxChanges = maxChanges;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			requirePositive("max-bytes", maxBytes.toBytes());
+			this.maxBytes = maxBytes;
 		}
 
 	}
@@ -420,7 +435,8 @@ public class PlasmaProperties {
 	public static class Sequencer {
 
 		/**
-		 * Whether this instance runs the background sequencer thread. Pulls still flush it on demand.
+		 * Whether this instance runs the background sequencer thread. Pushes still flush it on demand; changes
+		 * written outside pushes reach pulls only through a running sequencer thread somewhere in the cluster.
 		 */
 		private boolean enabled = true;
 

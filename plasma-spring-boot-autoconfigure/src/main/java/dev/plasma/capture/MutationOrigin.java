@@ -1,10 +1,12 @@
 package dev.plasma.capture;
 
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plasma.dialect.PlasmaDialect;
@@ -82,6 +84,57 @@ public class MutationOrigin {
 			work.run();
 			return null;
 		});
+	}
+
+	/**
+	 * Runs {@code work} in the caller's active transaction, attributing its writes to one mutation after
+	 * another: after {@link Attribution#attribute} every write belongs to the mutation named there, until
+	 * the next call. Used by a push that runs many mutations in one transaction, so that the scope row is
+	 * written once per mutation and removed once per push. The row is removed when {@code work} returns;
+	 * when it throws, the caller's transaction must roll back, which removes the row too.
+	 * @param <T> the result type
+	 * @param work the mutations to run
+	 * @return what {@code work} returned
+	 * @throws IllegalStateException when no transaction is active or scopes would nest
+	 */
+	public <T> T runAsEach(Function<Attribution, T> work) {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			throw new IllegalStateException("Plasma: attributing mutations needs an active transaction");
+		}
+		if (ACTIVE.get() != null) {
+			throw new IllegalStateException("Plasma: mutation scopes cannot be nested");
+		}
+		ACTIVE.set(Boolean.TRUE);
+		try {
+			boolean[] attributed = { false };
+			T result = work.apply((clientGroupId, clientId, mutationId) -> {
+				this.jdbc.update(this.upsertSql, clientGroupId, clientId, mutationId);
+				attributed[0] = true;
+			});
+			if (attributed[0]) {
+				this.jdbc.update(this.deleteSql);
+			}
+			return result;
+		}
+		finally {
+			ACTIVE.remove();
+		}
+	}
+
+	/**
+	 * Names the mutation that the following writes belong to, see {@link #runAsEach(Function)}.
+	 */
+	@FunctionalInterface
+	public interface Attribution {
+
+		/**
+		 * Attributes the writes that follow, in the current transaction, to a mutation.
+		 * @param clientGroupId the client group ID
+		 * @param clientId the client ID
+		 * @param mutationId the mutation ID
+		 */
+		void attribute(String clientGroupId, String clientId, long mutationId);
+
 	}
 
 }

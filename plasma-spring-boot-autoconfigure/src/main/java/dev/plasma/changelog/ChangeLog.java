@@ -2,6 +2,7 @@ package dev.plasma.changelog;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -16,9 +17,13 @@ import dev.plasma.dialect.PlasmaDialect;
  */
 public class ChangeLog {
 
+	private static final int PAGE_FETCH_SIZE = 500;
+
 	private static final RowMapper<ChangeEntry> MAPPER = ChangeLog::map;
 
 	private final JdbcTemplate jdbc;
+
+	private final JdbcTemplate pageJdbc;
 
 	private final String select;
 
@@ -29,6 +34,8 @@ public class ChangeLog {
 	 */
 	public ChangeLog(DataSource dataSource, PlasmaDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.pageJdbc = new JdbcTemplate(dataSource);
+		this.pageJdbc.setFetchSize(PAGE_FETCH_SIZE);
 		this.select = "SELECT row_version, " + dialect.entryColumns() + " FROM _plasma_changes";
 	}
 
@@ -44,16 +51,36 @@ public class ChangeLog {
 	}
 
 	/**
-	 * Returns entries with a version in {@code (afterVersion, upToVersion]}, in version order.
+	 * Returns a page of the entries with a version in {@code (afterVersion, upToVersion]}, in version
+	 * order: at most {@code maxEntries}, and no more once the entries read hold {@code maxBytes} of table
+	 * names, row IDs and values (the entry that reaches the budget is included, so a page is never empty
+	 * while entries remain). Rows are fetched in parts, so a cut page never loads the rest of the range.
 	 * @param afterVersion the cursor (exclusive)
 	 * @param upToVersion the upper bound (inclusive)
-	 * @param limit the most entries to return
-	 * @return the entries
+	 * @param maxEntries the most entries to return
+	 * @param maxBytes the size budget of the page
+	 * @return the page
 	 */
-	public List<ChangeEntry> readBetween(long afterVersion, long upToVersion, int limit) {
-		return this.jdbc.query(
-				this.select + " WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + limit, MAPPER,
-				afterVersion, upToVersion);
+	public ChangePage readPage(long afterVersion, long upToVersion, int maxEntries, long maxBytes) {
+		return this.pageJdbc.query(
+				this.select + " WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + maxEntries,
+				(rs) -> {
+					List<ChangeEntry> entries = new ArrayList<>();
+					long bytes = 0;
+					while (rs.next()) {
+						ChangeEntry entry = map(rs, entries.size());
+						entries.add(entry);
+						bytes += size(entry);
+						if (bytes >= maxBytes && entries.size() < maxEntries) {
+							return new ChangePage(entries, false);
+						}
+					}
+					return new ChangePage(entries, entries.size() < maxEntries);
+				}, afterVersion, upToVersion);
+	}
+
+	private static long size(ChangeEntry entry) {
+		return entry.tableName().length() + entry.rowId().length() + ((entry.value() != null) ? entry.value().length() : 0);
 	}
 
 	private static ChangeEntry map(ResultSet rs, int rowNum) throws SQLException {

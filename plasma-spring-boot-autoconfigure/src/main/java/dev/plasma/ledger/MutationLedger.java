@@ -20,6 +20,16 @@ public class MutationLedger {
 	/** Table name of ledger markers in the change log. */
 	public static final String MARKER_TABLE = "_plasma_client_mutations";
 
+	private static final String LOCK_SQL = """
+			SELECT last_mutation_id FROM _plasma_client_mutations
+			WHERE client_group_id = ? AND client_id = ? FOR UPDATE""";
+
+	private static final String CREATE_SQL = """
+			INSERT INTO _plasma_client_mutations (client_group_id, client_id, last_mutation_id) VALUES (?, ?, 0)""";
+
+	private static final String ADVANCE_SQL = """
+			UPDATE _plasma_client_mutations SET last_mutation_id = ? WHERE client_group_id = ? AND client_id = ?""";
+
 	private final JdbcTemplate jdbc;
 
 	private final String insertMarkerSql;
@@ -31,23 +41,26 @@ public class MutationLedger {
 	}
 
 	/**
-	 * Locks the client's ledger row for the rest of the transaction, creating it (at 0) when missing.
-	 * Two transactions creating the same row concurrently make one fail with a duplicate key; the
-	 * caller retries it.
+	 * Locks the client's ledger row for the rest of the transaction. A missing row is not created here
+	 * (only a processed mutation may create ledger state, see {@link #create}).
 	 * @param clientGroupId the client group
 	 * @param clientId the client
-	 * @return the last processed mutation ID
+	 * @return the last processed mutation ID, or {@code null} when the client has no row yet
 	 */
-	public long lock(String clientGroupId, String clientId) {
-		Long last = this.jdbc.query(
-				"SELECT last_mutation_id FROM _plasma_client_mutations WHERE client_group_id = ? AND client_id = ? FOR UPDATE",
-				(rs) -> rs.next() ? rs.getLong(1) : null, clientGroupId, clientId);
-		if (last != null) {
-			return last;
-		}
-		this.jdbc.update("INSERT INTO _plasma_client_mutations (client_group_id, client_id, last_mutation_id) VALUES (?, ?, 0)",
-				clientGroupId, clientId);
-		return 0;
+	public Long lock(String clientGroupId, String clientId) {
+		return this.jdbc.query(LOCK_SQL, (rs) -> rs.next() ? rs.getLong(1) : null, clientGroupId, clientId);
+	}
+
+	/**
+	 * Creates the client's ledger row at 0, locked for the rest of the transaction; call it only when a
+	 * mutation of the client is about to be processed in the same transaction. Two transactions creating
+	 * the same row concurrently make one fail with a duplicate key (or a deadlock); the caller retries
+	 * its whole transaction, which then finds and locks the row.
+	 * @param clientGroupId the client group
+	 * @param clientId the client
+	 */
+	public void create(String clientGroupId, String clientId) {
+		this.jdbc.update(CREATE_SQL, clientGroupId, clientId);
 	}
 
 	/**
@@ -57,8 +70,7 @@ public class MutationLedger {
 	 * @param mutationId the mutation now processed
 	 */
 	public void advance(String clientGroupId, String clientId, long mutationId) {
-		this.jdbc.update("UPDATE _plasma_client_mutations SET last_mutation_id = ? WHERE client_group_id = ? AND client_id = ?",
-				mutationId, clientGroupId, clientId);
+		this.jdbc.update(ADVANCE_SQL, mutationId, clientGroupId, clientId);
 		this.jdbc.update(this.insertMarkerSql, MARKER_TABLE, markerRowId(clientGroupId, clientId),
 				"{\"lastMutationID\":" + mutationId + "}", System.currentTimeMillis(), clientGroupId, clientId,
 				mutationId);

@@ -80,19 +80,32 @@ public class Sequencer {
 	 * Sequences everything committed so far: when this returns, every pending entry that was committed
 	 * before the call has a {@code row_version}.
 	 * <p>
-	 * Concurrent calls share flushes: one flush runs at a time in this sequencer, and a call waits for
-	 * the first flush that starts after it (running it itself when none is running). Such a flush sees
-	 * every entry committed before the call, so many pulls arriving together cost one or two flushes
-	 * instead of queueing one by one on the sequencer's row lock.
+	 * Concurrent calls share flushes, and share them with the background {@link SequencerLoop}: one
+	 * flush runs at a time in this sequencer, and a call waits for the first flush that starts after it
+	 * (running it itself when none is running). Such a flush sees every entry committed before the call,
+	 * so many pushes answering together cost one or two flushes instead of queueing one by one on the
+	 * sequencer's row lock, and a push whose entries the loop is about to take waits for the loop.
 	 * @return the head after flushing
 	 */
 	public long flush() {
+		return sharedFlush()[0];
+	}
+
+	/**
+	 * Runs or joins a shared flush, see {@link #flush()}; used by the {@link SequencerLoop}.
+	 * @return the number of entries sequenced by the flush this call ran, or 0 when it joined one
+	 */
+	int flushForLoop() {
+		return (int) sharedFlush()[1];
+	}
+
+	private long[] sharedFlush() {
 		long generation;
 		synchronized (this.flushes) {
 			long wanted = this.flushes.started + 1;
 			while (true) {
 				if (this.flushes.completed >= wanted) {
-					return this.flushes.head;
+					return new long[] { this.flushes.head, 0 };
 				}
 				if (!this.flushes.running) {
 					this.flushes.running = true;
@@ -110,35 +123,41 @@ public class Sequencer {
 			}
 		}
 		boolean done = false;
-		long head = -1;
+		long[] result = null;
 		try {
-			head = flushNow();
+			result = flushNow();
 			done = true;
-			return head;
+			return result;
 		}
 		finally {
 			synchronized (this.flushes) {
 				this.flushes.running = false;
 				if (done) {
 					this.flushes.completed = generation;
-					this.flushes.head = Math.max(this.flushes.head, head);
+					this.flushes.head = Math.max(this.flushes.head, result[0]);
 				}
 				this.flushes.notifyAll();
 			}
 		}
 	}
 
-	private long flushNow() {
+	/**
+	 * Sequences every committed pending entry, in batches.
+	 * @return the head and the number of entries sequenced
+	 */
+	private long[] flushNow() {
 		return this.transactions.execute("flush", (connection) -> {
 			if (!hasPending(connection)) {
-				return SequencerStateRepository.readHead(connection);
+				return new long[] { SequencerStateRepository.readHead(connection), 0 };
 			}
+			long count = 0;
 			SequencedBatch batch;
 			do {
 				batch = sequenceBatch(connection);
+				count += batch.count();
 			}
 			while (batch.count() == this.batchSize);
-			return batch.lastVersion();
+			return new long[] { batch.lastVersion(), count };
 		});
 	}
 

@@ -9,8 +9,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the {@link Sequencer} continuously on its own daemon thread, {@code plasma-sequencer}: the next
- * batch right after a non-empty one (entries arriving meanwhile make the next batch), otherwise after
- * {@code pollInterval}. Started when the application
+ * flush right after a non-empty one (entries arriving meanwhile make the next flush), otherwise after
+ * {@code pollInterval}. The loop's flushes are shared with {@link Sequencer#flush()} callers (pushes), so
+ * the loop and the pushes of one instance never queue on the sequencer's row lock behind each other. Started when the application
  * context is refreshed and stopped with it. Errors are logged and retried with back-off, never fatal.
  */
 public class SequencerLoop implements SmartLifecycle {
@@ -72,9 +73,9 @@ public class SequencerLoop implements SmartLifecycle {
 		long backoffMillis = 0;
 		while (this.running) {
 			try {
-				SequencedBatch batch = this.sequencer.sequenceOnce();
+				int sequenced = this.sequencer.flushForLoop();
 				backoffMillis = 0;
-				if (batch.count() == 0) {
+				if (sequenced == 0) {
 					Thread.sleep(this.pollInterval.toMillis());
 				}
 			}

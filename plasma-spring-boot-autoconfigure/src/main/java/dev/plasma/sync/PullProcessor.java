@@ -16,21 +16,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plasma.changelog.ChangeEntry;
 import dev.plasma.changelog.ChangeLog;
+import dev.plasma.changelog.ChangePage;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.ledger.MutationLedger;
 import dev.plasma.schema.SyncedTable;
 import dev.plasma.schema.SyncedTables;
-import dev.plasma.sequencer.Sequencer;
 
 /**
- * Answers pulls (docs/protocol.md, guarantees 5 to 10).
+ * Answers pulls (docs/protocol.md, guarantees 5 to 10), read-only and cheap.
  * <p>
- * A pull first flushes the sequencer, so a client reads its own writes, then reads in one read-only
- * repeatable-read transaction: the head and compaction floor, the group's confirmations and either the
- * entries after the cookie (at most {@code maxChanges}) or, for a missing cookie or one below the floor,
- * the full current state of every synced table after a {@code clear}. Confirmations are reported only
- * when their ledger marker lies at or below the returned version, so confirmation never runs ahead of
- * data; ledger markers also make the cookie move when a mutation is confirmed without writing anything.
+ * A pull never writes and never waits for the sequencer: it reads what is sequenced, in one read-only
+ * repeatable-read transaction. Read-your-writes is the push's job ({@link PushProcessor} answers only
+ * once its entries are sequenced); entries of raw writers arrive through the sequencer loop. The pull
+ * reads the head and compaction floor and the group's confirmations in one statement, then either
+ * nothing more (the cookie is at the head: that one statement is the whole pull), the entries after the
+ * cookie (one page, cut by {@code maxChanges} entries or {@code maxBytes} of patch, whichever comes
+ * first), or, for a missing cookie or one below the floor, the full current state of every synced table
+ * after a {@code clear}. Confirmations are reported only when their ledger marker lies at or below the
+ * returned version, so confirmation never runs ahead of data; ledger markers also make the cookie move
+ * when a mutation is confirmed without writing anything.
  */
 public class PullProcessor {
 
@@ -53,8 +57,6 @@ public class PullProcessor {
 
 	private final PlasmaDialect dialect;
 
-	private final Sequencer sequencer;
-
 	private final ChangeLog changeLog;
 
 	private final SyncedTables tables;
@@ -65,17 +67,32 @@ public class PullProcessor {
 
 	private final int maxChanges;
 
+	private final long maxBytes;
+
 	private final SyncObserver observer;
 
-	public PullProcessor(DataSource dataSource, PlasmaDialect dialect, Sequencer sequencer, ChangeLog changeLog,
-			SyncedTables tables, TransactionTemplate transactions, int maxChanges, SyncObserver observer) {
+	/**
+	 * Creates the pull processor.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect its dialect
+	 * @param changeLog reads sequenced entries
+	 * @param tables the synced tables
+	 * @param transactions transactions on the data source
+	 * @param maxChanges the most change-log entries of one incremental page
+	 * @param maxBytes the size budget of one incremental page (table names, row IDs and values)
+	 * @param observer told about every pull
+	 */
+	public PullProcessor(DataSource dataSource, PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables,
+			TransactionTemplate transactions, int maxChanges, long maxBytes, SyncObserver observer) {
 		if (maxChanges < 1) {
 			throw new IllegalArgumentException("maxChanges must be at least 1");
+		}
+		if (maxBytes < 1) {
+			throw new IllegalArgumentException("maxBytes must be at least 1");
 		}
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = dialect;
-		this.sequencer = sequencer;
 		this.changeLog = changeLog;
 		this.tables = tables;
 		this.readTransactions = new TransactionTemplate(transactions.getTransactionManager());
@@ -85,6 +102,7 @@ public class PullProcessor {
 			this.readTransactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		}
 		this.maxChanges = maxChanges;
+		this.maxBytes = maxBytes;
 		this.observer = observer;
 	}
 
@@ -125,7 +143,6 @@ public class PullProcessor {
 	 */
 	public PullHeader pull(String clientGroupId, Long cookieVersion, PatchSink sink) {
 		long started = System.nanoTime();
-		this.sequencer.flush();
 		PullHeader header = this.readTransactions.execute((status) -> {
 			if (this.repeatableReadSql != null) {
 				this.jdbc.execute(this.repeatableReadSql);
@@ -182,9 +199,10 @@ public class PullProcessor {
 
 	private PullHeader incremental(String clientGroupId, long cookieVersion, long head,
 			Map<String, long[]> confirmations, PatchSink sink) {
-		List<ChangeEntry> entries = this.changeLog.readBetween(cookieVersion, head, this.maxChanges);
-		boolean full = entries.size() == this.maxChanges;
-		long version = full ? entries.get(entries.size() - 1).rowVersion() : head;
+		ChangePage page = (cookieVersion == head) ? new ChangePage(List.of(), true)
+				: this.changeLog.readPage(cookieVersion, head, this.maxChanges, this.maxBytes);
+		List<ChangeEntry> entries = page.entries();
+		long version = page.complete() ? head : entries.get(entries.size() - 1).rowVersion();
 		Map<String, PatchOperation> byKey = new LinkedHashMap<>();
 		Map<String, Long> changes = new TreeMap<>();
 		for (ChangeEntry entry : entries) {

@@ -1,11 +1,12 @@
 package dev.plasma.sync;
 
+import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,26 +20,47 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plasma.capture.MutationOrigin;
 import dev.plasma.ledger.MutationLedger;
 import dev.plasma.mutation.MutationContext;
-import dev.plasma.mutation.Mutator;
 import dev.plasma.mutation.MutatorRegistry;
+import dev.plasma.sequencer.Sequencer;
 
 /**
- * Runs pushed mutations exactly once (docs/protocol.md, guarantees 3 and 4).
+ * Runs pushed mutations exactly once (docs/protocol.md, guarantees 3 to 5), one database transaction per push.
  * <p>
- * Each mutation gets its own transaction: lock the client's ledger row, skip {@code id <= last}, stop
- * the client's batch at a gap ({@code id > last + 1}), otherwise run the mutator as the mutation's origin
- * and advance the ledger in the same transaction. Concurrent pushes of the same mutation serialise on
- * the ledger row, so the second sees it as a duplicate.
- * <p>
- * A permanent failure (the mutator throws, its args do not bind, its name is unknown) rolls the
- * transaction back; a second transaction then advances the ledger past the mutation, so the client is
- * never wedged. Infrastructure failures (lost connection, deadlock or serialization failure after
- * retries) propagate and leave the ledger alone, and the client retries.
+ * The algorithm:
+ * <ol>
+ * <li><b>Lock the ledger, in a stable order.</b> The push transaction first locks the ledger row of
+ * every client of the push, in the order of their client IDs ({@code SELECT ... FOR UPDATE}). Two pushes
+ * touching the same clients therefore queue on the first client they share instead of deadlocking, and
+ * pushes of different groups never wait for each other (nothing global is locked). A client without a
+ * row gets one (at 0) only when the push will process one of its mutations; otherwise, for example
+ * when its only mutation is a gap, the push creates no ledger state. Two pushes creating the same row
+ * make one fail with a duplicate key or a deadlock, and that push is retried whole.</li>
+ * <li><b>Run each mutation in a savepoint.</b> Per client, {@code id <= last} is a duplicate and is
+ * skipped, {@code id > last + 1} is a gap that stops the client's batch (the client resends), and
+ * {@code id == last + 1} runs: its identity goes to {@link MutationOrigin} (so that capture attributes
+ * its writes), a savepoint is set, and the mutator runs. A permanent failure (the mutator throws, its
+ * args do not bind, its name is unknown) rolls back to the savepoint, which undoes exactly that
+ * mutation's writes and also clears PostgreSQL's aborted-transaction state; the mutation counts as
+ * processed and the push goes on. Savepoints are not released one by one: the commit ends them.</li>
+ * <li><b>Advance the ledger once per client</b> to its last processed mutation, with one ledger marker
+ * per client (markers are what move the cookie and record the confirmation), and <b>commit once</b>.</li>
+ * <li><b>Retry the whole push</b> on a deadlock, serialization or lock-timeout failure, or a duplicate
+ * ledger row, up to {@value #ATTEMPTS} attempts with back-off. Because the push is one transaction, a
+ * failed attempt leaves nothing behind, and the retry sees what concurrent pushes committed meanwhile
+ * (their mutations become duplicates). Other infrastructure failures (a lost connection) propagate:
+ * nothing of the push stays applied, the ledger is unchanged, and the client retries (HTTP 503).</li>
+ * <li><b>Read your writes.</b> After the commit, when the push applied or failed anything, it waits for
+ * {@link Sequencer#flush()} (concurrent pushes share one flush) and only then answers, so a pull that
+ * follows the push sees its changes and confirmations; pulls never flush themselves.</li>
+ * </ol>
+ * Failures are logged after the commit, with client-supplied names escaped, so a retried attempt is
+ * never logged twice.
  */
 public class PushProcessor {
 
@@ -54,123 +76,137 @@ public class PushProcessor {
 
 	private final MutatorRegistry mutators;
 
+	private final Sequencer sequencer;
+
 	private final SyncObserver observer;
 
 	public PushProcessor(TransactionTemplate transactions, MutationLedger ledger, MutationOrigin origin,
-			MutatorRegistry mutators, SyncObserver observer) {
+			MutatorRegistry mutators, Sequencer sequencer, SyncObserver observer) {
 		this.transactions = transactions;
 		this.ledger = ledger;
 		this.origin = origin;
 		this.mutators = mutators;
+		this.sequencer = sequencer;
 		this.observer = observer;
 	}
 
 	/**
-	 * Processes the mutations of one push, in order.
+	 * Processes the mutations of one push, in order, in one transaction, and returns once their changes
+	 * are sequenced.
 	 * @param clientGroupId the pushing client group
 	 * @param mutations the mutations, possibly of several clients of the group
 	 * @return one result per mutation, in order
 	 */
 	public List<MutationResult> push(String clientGroupId, List<PushMutation> mutations) {
 		long started = System.nanoTime();
-		List<MutationResult> results = new ArrayList<>(mutations.size());
-		Set<String> stopped = new HashSet<>();
-		for (PushMutation mutation : mutations) {
-			MutationOutcome outcome = stopped.contains(mutation.clientId()) ? MutationOutcome.GAP
-					: processWithRetries(clientGroupId, mutation);
-			if (outcome == MutationOutcome.GAP) {
-				stopped.add(mutation.clientId());
-			}
-			this.observer.mutationProcessed(outcome);
-			results.add(new MutationResult(mutation.clientId(), mutation.id(), outcome));
+		Attempt attempt = pushWithRetries(clientGroupId, mutations);
+		for (Failure failure : attempt.failures) {
+			logger.warn("Plasma: mutation " + describe(clientGroupId, failure.mutation()) + " failed and was skipped: "
+					+ LogSafe.escape(String.valueOf(failure.cause())), logger.isDebugEnabled() ? failure.cause() : null);
+		}
+		for (MutationResult result : attempt.results) {
+			this.observer.mutationProcessed(result.outcome());
+		}
+		if (attempt.advanced) {
+			this.sequencer.flush();
 		}
 		this.observer.pushCompleted(Duration.ofNanos(System.nanoTime() - started));
-		return results;
+		return attempt.results;
 	}
 
-	private MutationOutcome processWithRetries(String clientGroupId, PushMutation mutation) {
+	private Attempt pushWithRetries(String clientGroupId, List<PushMutation> mutations) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return process(clientGroupId, mutation);
+				return this.transactions.execute((status) -> attempt(status, clientGroupId, mutations));
 			}
 			catch (RuntimeException ex) {
 				if (attempt >= ATTEMPTS || !isRetryable(ex)) {
 					throw ex;
 				}
-				logger.debug("Plasma: retrying mutation " + describe(clientGroupId, mutation) + " after " + ex);
+				logger.debug("Plasma: retrying a push of " + mutations.size() + " mutations (clientGroupID="
+						+ LogSafe.quote(clientGroupId) + ") after " + LogSafe.escape(ex.toString()));
 				sleepBeforeRetry(attempt);
 			}
 		}
 	}
 
-	private MutationOutcome process(String clientGroupId, PushMutation mutation) {
-		MutationContext context = new MutationContext(clientGroupId, mutation.clientId(), mutation.id(),
-				mutation.name(), mutation.timestamp());
-		PermanentFailure failure;
-		try {
-			return this.transactions.execute((status) -> {
-				long last = this.ledger.lock(clientGroupId, mutation.clientId());
-				MutationOutcome skip = skip(mutation.id(), last);
-				if (skip != null) {
-					return skip;
+	private Attempt attempt(TransactionStatus status, String clientGroupId, List<PushMutation> mutations) {
+		Map<String, ClientProgress> clients = lockClients(clientGroupId, mutations);
+		Attempt attempt = new Attempt(mutations.size());
+		this.origin.runAsEach((attribution) -> {
+			for (PushMutation mutation : mutations) {
+				ClientProgress client = clients.get(mutation.clientId());
+				MutationOutcome outcome = client.skip(mutation.id());
+				if (outcome == null) {
+					attribution.attribute(clientGroupId, mutation.clientId(), mutation.id());
+					Exception failure = runInSavepoint(status, clientGroupId, mutation);
+					if (failure != null) {
+						attempt.failures.add(new Failure(mutation, failure));
+					}
+					outcome = (failure != null) ? MutationOutcome.FAILED : MutationOutcome.APPLIED;
+					client.processed(mutation.id());
 				}
-				this.origin.runAs(clientGroupId, mutation.clientId(), mutation.id(), () -> apply(mutation, context));
-				this.ledger.advance(clientGroupId, mutation.clientId(), mutation.id());
-				return MutationOutcome.APPLIED;
-			});
+				attempt.results.add(new MutationResult(mutation.clientId(), mutation.id(), outcome));
+			}
+			return null;
+		});
+		for (ClientProgress client : clients.values()) {
+			if (client.advanced()) {
+				this.ledger.advance(clientGroupId, client.clientId(), client.last());
+				attempt.advanced = true;
+			}
 		}
-		catch (PermanentFailure ex) {
-			failure = ex;
-		}
-		return recordFailure(clientGroupId, mutation, failure.getCause());
+		return attempt;
 	}
 
-	private void apply(PushMutation mutation, MutationContext context) {
+	/**
+	 * Locks the ledger rows of the push's clients in client-ID order, creating the rows of new clients
+	 * whose mutations will be processed.
+	 */
+	private Map<String, ClientProgress> lockClients(String clientGroupId, List<PushMutation> mutations) {
+		Map<String, List<Long>> idsByClient = new TreeMap<>();
+		for (PushMutation mutation : mutations) {
+			idsByClient.computeIfAbsent(mutation.clientId(), (clientId) -> new ArrayList<>()).add(mutation.id());
+		}
+		Map<String, ClientProgress> clients = new TreeMap<>();
+		idsByClient.forEach((clientId, ids) -> {
+			Long last = this.ledger.lock(clientGroupId, clientId);
+			if (last == null && ClientProgress.processesAny(ids, 0)) {
+				this.ledger.create(clientGroupId, clientId);
+			}
+			clients.put(clientId, new ClientProgress(clientId, (last != null) ? last : 0));
+		});
+		return clients;
+	}
+
+	/**
+	 * Runs one mutation inside a savepoint of the push transaction.
+	 * @return {@code null} when it applied, otherwise the permanent failure (its writes rolled back)
+	 */
+	private Exception runInSavepoint(TransactionStatus status, String clientGroupId, PushMutation mutation) {
+		MutationContext context = new MutationContext(clientGroupId, mutation.clientId(), mutation.id(),
+				mutation.name(), mutation.timestamp());
+		Object savepoint = status.createSavepoint();
 		try {
-			Mutator mutator = this.mutators.get(mutation.name());
-			mutator.mutate(mutation.args(), context);
+			this.mutators.get(mutation.name()).mutate(mutation.args(), context);
+			return null;
 		}
 		catch (RuntimeException ex) {
 			if (isInfrastructureFailure(ex)) {
 				throw ex;
 			}
-			throw new PermanentFailure(ex);
+			status.rollbackToSavepoint(savepoint);
+			return ex;
 		}
 		catch (Exception ex) {
-			throw new PermanentFailure(ex);
+			status.rollbackToSavepoint(savepoint);
+			return ex;
 		}
-	}
-
-	private MutationOutcome recordFailure(String clientGroupId, PushMutation mutation, Throwable cause) {
-		MutationOutcome outcome = this.transactions.execute((status) -> {
-			long last = this.ledger.lock(clientGroupId, mutation.clientId());
-			MutationOutcome skip = skip(mutation.id(), last);
-			if (skip != null) {
-				return skip;
-			}
-			this.ledger.advance(clientGroupId, mutation.clientId(), mutation.id());
-			return MutationOutcome.FAILED;
-		});
-		if (outcome == MutationOutcome.FAILED) {
-			logger.warn("Plasma: mutation " + describe(clientGroupId, mutation) + " failed and was skipped: " + cause,
-					logger.isDebugEnabled() ? cause : null);
-		}
-		return outcome;
-	}
-
-	private static MutationOutcome skip(long id, long last) {
-		if (id <= last) {
-			return MutationOutcome.DUPLICATE;
-		}
-		if (id > last + 1) {
-			return MutationOutcome.GAP;
-		}
-		return null;
 	}
 
 	private static String describe(String clientGroupId, PushMutation mutation) {
-		return "'" + mutation.name() + "' (clientGroupID=" + clientGroupId + ", clientID=" + mutation.clientId()
-				+ ", id=" + mutation.id() + ")";
+		return LogSafe.quote(mutation.name()) + " (clientGroupID=" + LogSafe.quote(clientGroupId) + ", clientID="
+				+ LogSafe.quote(mutation.clientId()) + ", id=" + mutation.id() + ")";
 	}
 
 	private static boolean isInfrastructureFailure(Throwable ex) {
@@ -178,7 +214,7 @@ public class PushProcessor {
 			if (t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
 					|| t instanceof DataAccessResourceFailureException || t instanceof CannotGetJdbcConnectionException
 					|| t instanceof CannotCreateTransactionException || t instanceof SQLTransientException
-					|| t instanceof java.sql.SQLRecoverableException) {
+					|| t instanceof SQLRecoverableException) {
 				return true;
 			}
 		}
@@ -197,19 +233,28 @@ public class PushProcessor {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while retrying a mutation", ex);
+			throw new IllegalStateException("interrupted while retrying a push", ex);
 		}
 	}
 
 	/**
-	 * Carries a permanent mutator failure out of the transaction so that it rolls back.
+	 * What one attempt of a push did.
 	 */
-	private static final class PermanentFailure extends RuntimeException {
+	private static final class Attempt {
 
-		PermanentFailure(Throwable cause) {
-			super(cause.getMessage(), cause, false, false);
+		private final List<MutationResult> results;
+
+		private final List<Failure> failures = new ArrayList<>();
+
+		private boolean advanced;
+
+		Attempt(int size) {
+			this.results = new ArrayList<>(size);
 		}
 
+	}
+
+	private record Failure(PushMutation mutation, Exception cause) {
 	}
 
 }

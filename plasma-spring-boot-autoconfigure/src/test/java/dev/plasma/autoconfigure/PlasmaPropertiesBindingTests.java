@@ -22,6 +22,7 @@ class PlasmaPropertiesBindingTests {
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
 			plasma.pull.max-changes              | 0      | max-changes must be positive
+			plasma.pull.max-bytes                | 0B     | max-bytes must be positive
 			plasma.push.max-body-size            | 0B     | max-body-size must be positive
 			plasma.web.max-push-body-size        | 0B     | max-push-body-size must be positive
 			plasma.web.max-pull-body-size        | 0B     | max-pull-body-size must be positive

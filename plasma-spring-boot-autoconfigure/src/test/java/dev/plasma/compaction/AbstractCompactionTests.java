@@ -503,9 +503,9 @@ public abstract class AbstractCompactionTests {
 						compactor(100).compactChangeLog(head);
 					}
 				});
-		PullProcessor pull = new PullProcessor(racing, this.plasma.dialect, this.plasma.sequencer,
-				new ChangeLog(racing, this.plasma.dialect), this.tables,
-				new TransactionTemplate(new DataSourceTransactionManager(racing)), 100, SyncObserver.NONE);
+		PullProcessor pull = new PullProcessor(racing, this.plasma.dialect, new ChangeLog(racing, this.plasma.dialect),
+				this.tables, new TransactionTemplate(new DataSourceTransactionManager(racing)), 100, 4L * 1024 * 1024,
+				SyncObserver.NONE);
 
 		client.apply(pull.pull("g1", client.cookie));
 

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.schema.SyncedTables;
 import dev.plasma.testsupport.PlasmaFixture;
+import dev.plasma.testsupport.StatementRecorder;
 import dev.plasma.testsupport.TestDatabase;
 
 import static dev.plasma.testsupport.PlasmaFixture.suppressed;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Push and pull on one database: exactly-once mutations, clients never wedged, read-your-writes, the
  * cookie moving whenever anything moves, resets, paging, isolation of groups and suppressed tables.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 public abstract class AbstractSyncTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -45,6 +47,8 @@ public abstract class AbstractSyncTests {
 	private PullProcessor pull;
 
 	private SyncedTables tables;
+
+	private final java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
 
 	private final java.util.concurrent.atomic.AtomicInteger outages = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -83,17 +87,75 @@ public abstract class AbstractSyncTests {
 				throw new org.springframework.dao.CannotAcquireLockException("lock wait timeout (simulated)");
 			}
 		});
+		mutators.register("severed", (args, context) -> {
+			if (this.kills.getAndDecrement() > 0) {
+				killOwnConnection();
+			}
+			this.plasma.jdbc.update("UPDATE counters SET n = n + 100 WHERE id = 1");
+		});
 		mutators.register("explode", (args, context) -> {
 			this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('half-done', 'x', FALSE)");
 			throw new IllegalStateException("mutator exploded");
 		});
 		this.push = this.plasma.pushProcessor(mutators);
 		this.pull = this.plasma.pullProcessor(this.tables, 1000);
+		this.plasma.sequencer.flush();
 	}
 
 	@AfterEach
 	void tearDown() {
 		this.dataSource.close();
+	}
+
+	private Long lastMutationId(String clientGroupId, String clientId) {
+		List<Long> last = this.plasma.jdbc.queryForList(
+				"SELECT last_mutation_id FROM _plasma_client_mutations WHERE client_group_id = ? AND client_id = ?",
+				Long.class, clientGroupId, clientId);
+		return last.isEmpty() ? null : last.get(0);
+	}
+
+	private PullProcessor recordingPull(StatementRecorder recorder, int maxChanges, long maxBytes) {
+		return new PullProcessor(recorder.dataSource(), this.plasma.dialect,
+				new dev.plasma.changelog.ChangeLog(recorder.dataSource(), this.plasma.dialect), this.tables,
+				new org.springframework.transaction.support.TransactionTemplate(
+						new org.springframework.jdbc.datasource.DataSourceTransactionManager(recorder.dataSource())),
+				maxChanges, maxBytes, SyncObserver.NONE);
+	}
+
+	/**
+	 * Kills the database session of the current transaction from another connection, as a failing
+	 * network or an administrator would.
+	 */
+	private void killOwnConnection() {
+		long session = this.plasma.jdbc.queryForObject("SELECT " + this.plasma.dialect.sessionIdExpression(),
+				Long.class);
+		if (database() == TestDatabase.H2) {
+			closePhysicalConnection();
+			return;
+		}
+		String kill = switch (database()) {
+			case H2 -> throw new IllegalStateException();
+			case POSTGRESQL -> "SELECT pg_terminate_backend(" + session + ", 5000)";
+			case MARIADB -> "KILL CONNECTION " + session;
+		};
+		try (java.sql.Connection other = database().rawConnection(this.dataSource);
+				java.sql.Statement statement = other.createStatement()) {
+			statement.execute(kill);
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void closePhysicalConnection() {
+		java.sql.Connection connection = org.springframework.jdbc.datasource.DataSourceUtils.getConnection(this.dataSource);
+		try {
+			this.dataSource.evictConnection(connection);
+			connection.unwrap(java.sql.Connection.class).close();
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static PushMutation mutation(String clientId, long id, String name, String argsJson) {
@@ -156,7 +218,7 @@ public abstract class AbstractSyncTests {
 	}
 
 	@Test
-	void anInfrastructureFailureFailsThePushAndLeavesTheLedgerSoTheRetryRunsTheMutation() {
+	void anInfrastructureFailureRollsTheWholePushBackSoTheRetryRunsAllOfItOnce() {
 		this.outages.set(1);
 		assertThatExceptionOfType(org.springframework.dao.DataAccessResourceFailureException.class)
 			.isThrownBy(() -> this.push.push("g1", List.of(mutation("c1", 1, "increment", "{}"),
@@ -166,11 +228,11 @@ public abstract class AbstractSyncTests {
 		List<MutationResult> retried = this.push.push("g1", List.of(mutation("c1", 1, "increment", "{}"),
 				mutation("c1", 2, "outage", "{}"), mutation("c1", 3, "increment", "{}")));
 
-		assertThat(afterFailure.lastMutationIds()).containsExactly(Map.entry("c1", 1L));
+		assertThat(afterFailure.lastMutationIds()).as("nothing of the failed push stays").isEmpty();
 		assertThat(retried).extracting(MutationResult::outcome)
-			.containsExactly(MutationOutcome.DUPLICATE, MutationOutcome.APPLIED, MutationOutcome.APPLIED);
+			.containsExactly(MutationOutcome.APPLIED, MutationOutcome.APPLIED, MutationOutcome.APPLIED);
 		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class))
-			.as("mutation 1 once, the failed attempt of 2 rolled back, 2 and 3 once").isEqualTo(1 + 100 + 1);
+			.as("the failed attempt rolled back whole, the retry ran 1, 2 and 3 once").isEqualTo(1 + 100 + 1);
 	}
 
 	@Test
@@ -316,16 +378,221 @@ public abstract class AbstractSyncTests {
 	}
 
 	@Test
-	void rawSqlWritesBehindTheAppsBackReachClients() {
+	void rawSqlWritesBehindTheAppsBackReachClientsOnceTheSequencerLoopTookThem() {
 		Map<String, String> client = apply(new HashMap<>(), this.pull.pull("g1", null));
 		long cookie = this.pull.pull("g1", null).version();
 		this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('raw', 'psql', TRUE)");
 		this.plasma.jdbc.update("DELETE FROM todos WHERE id = 'existing'");
+		this.plasma.sequencer.sequenceOnce();
 
 		PullResult result = this.pull.pull("g1", cookie);
 
 		apply(client, result);
 		assertThat(client).containsOnlyKeys("todos/raw", "counters/1");
+	}
+
+	@Test
+	void aPushOfFiftyMutationsWithAFailingOneInTheMiddleRollsBackOnlyThatOneAndTheLedgerReachesFifty() {
+		List<PushMutation> batch = new ArrayList<>();
+		for (int id = 1; id <= 50; id++) {
+			batch.add((id == 25) ? mutation("c1", id, "explode", "{}") : mutation("c1", id, "increment", "{}"));
+		}
+
+		List<MutationResult> results = this.push.push("g1", batch);
+
+		assertThat(results).extracting(MutationResult::outcome)
+			.containsOnly(MutationOutcome.APPLIED, MutationOutcome.FAILED)
+			.filteredOn((outcome) -> outcome == MutationOutcome.FAILED)
+			.hasSize(1);
+		assertThat(results.get(24).outcome()).isEqualTo(MutationOutcome.FAILED);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class)).isEqualTo(49);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT COUNT(*) FROM todos WHERE id = 'half-done'", Integer.class))
+			.isZero();
+		assertThat(lastMutationId("g1", "c1")).isEqualTo(50L);
+		assertThat(this.pull.pull("g1", null).lastMutationIds()).containsExactly(Map.entry("c1", 50L));
+	}
+
+	@Test
+	void aConnectionKilledInTheMiddleOfAPushLeavesNothingAppliedAndTheRetryAppliesAllOfItOnce() {
+		this.kills.set(1);
+		List<PushMutation> batch = List.of(mutation("c1", 1, "increment", "{}"), mutation("c1", 2, "increment", "{}"),
+				mutation("c1", 3, "severed", "{}"), mutation("c1", 4, "increment", "{}"));
+
+		Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> this.push.push("g1", batch));
+		int afterKill = this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class);
+		Long ledgerAfterKill = lastMutationId("g1", "c1");
+		List<MutationResult> retried = this.push.push("g1", batch);
+
+		assertThat(this.kills.get()).as("the connection was killed once").isLessThan(0);
+		assertThat(failure).as("the push answered an error (503)").isNotNull();
+		assertThat(afterKill).as("nothing of the killed push applied").isZero();
+		assertThat(ledgerAfterKill).isNull();
+		assertThat(retried).extracting(MutationResult::outcome).containsOnly(MutationOutcome.APPLIED);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class))
+			.isEqualTo(1 + 1 + 100 + 1);
+		assertThat(lastMutationId("g1", "c1")).isEqualTo(4L);
+	}
+
+	@Test
+	void concurrentPushesOfSeveralClientsInOpposingOrdersNeverDeadlockAndRunEachMutationOnce() throws Exception {
+		List<PushMutation> forward = new ArrayList<>();
+		List<PushMutation> backward = new ArrayList<>();
+		for (int id = 1; id <= 5; id++) {
+			for (String clientId : List.of("a", "b", "c")) {
+				forward.add(mutation(clientId, id, "increment", "{}"));
+			}
+			for (String clientId : List.of("c", "b", "a")) {
+				backward.add(mutation(clientId, id, "noop", "{}"));
+			}
+		}
+		int threads = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<List<MutationResult>>> futures = new ArrayList<>();
+		try {
+			for (int t = 0; t < threads; t++) {
+				List<PushMutation> batch = (t % 2 == 0) ? forward : backward;
+				String group = (t % 4 < 2) ? "g1" : "g2";
+				futures.add(pool.submit(() -> {
+					start.await();
+					return this.push.push(group, batch);
+				}));
+			}
+			start.countDown();
+			long applied = 0;
+			for (Future<List<MutationResult>> future : futures) {
+				applied += future.get(60, java.util.concurrent.TimeUnit.SECONDS)
+					.stream()
+					.filter((r) -> r.outcome() == MutationOutcome.APPLIED)
+					.count();
+			}
+			assertThat(applied).as("15 mutations per group, each run once").isEqualTo(30);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		for (String group : List.of("g1", "g2")) {
+			for (String clientId : List.of("a", "b", "c")) {
+				assertThat(lastMutationId(group, clientId)).isEqualTo(5L);
+			}
+		}
+	}
+
+	@Test
+	void aPullIssuedRightAfterAPushSeesThePushsChangesWithoutTheSequencerLoop() {
+		long cookie = this.pull.pull("g1", null).version();
+
+		this.push.push("g1", List.of(create("c1", 1, "fresh"), mutation("c1", 2, "increment", "{}")));
+		PullResult result = this.pull.pull("g1", cookie);
+
+		assertThat(this.plasma.sequencer.pendingCount()).isZero();
+		assertThat(result.patch()).extracting(PatchOperation::key).containsExactlyInAnyOrder("todos/fresh", "counters/1");
+		assertThat(result.lastMutationIdChanges()).containsExactly(Map.entry("c1", 2L));
+	}
+
+	@Test
+	void aPullNeverWritesAndNeverWaitsForTheSequencer() {
+		this.push.push("g1", List.of(create("c1", 1, "t1")));
+		StatementRecorder recorder = new StatementRecorder(this.dataSource);
+		PullProcessor recorded = recordingPull(recorder, 1000, 4L * 1024 * 1024);
+		long cookie = recorded.pull("g1", null).version();
+		this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('raw', 'pending', FALSE)");
+		long pending = this.plasma.sequencer.pendingCount();
+
+		PullResult incremental = recorded.pull("g1", 0L);
+		PullResult atHead = recorded.pull("g1", cookie);
+
+		assertThat(incremental.version()).isEqualTo(cookie);
+		assertThat(atHead.patch()).as("the raw write waits for the sequencer loop").isEmpty();
+		assertThat(this.plasma.sequencer.pendingCount()).isEqualTo(pending).isPositive();
+		assertThat(recorder.drain()).isNotEmpty()
+			.allSatisfy((sql) -> assertThat(sql.strip()).matches("(?is)(SELECT|SET TRANSACTION ISOLATION LEVEL REPEATABLE READ).*"));
+	}
+
+	@Test
+	void aPullWithNothingNewCostsOneQuery() {
+		this.push.push("g1", List.of(create("c1", 1, "t1")));
+		StatementRecorder recorder = new StatementRecorder(this.dataSource);
+		PullProcessor recorded = recordingPull(recorder, 1000, 4L * 1024 * 1024);
+		long cookie = recorded.pull("g1", null).version();
+		recorder.drain();
+
+		PullResult result = recorded.pull("g1", cookie);
+
+		assertThat(result.patch()).isEmpty();
+		assertThat(result.lastMutationIds()).containsExactly(Map.entry("c1", 1L));
+		assertThat(recorder.drain()).filteredOn((sql) -> !sql.startsWith("SET TRANSACTION")).hasSize(1);
+	}
+
+	@Test
+	void aPushWhoseOnlyMutationIsAGapCreatesNoLedgerState() {
+		long head = this.plasma.sequencer.flush();
+
+		List<MutationResult> results = this.push.push("g1", List.of(create("newcomer", 5, "too-early")));
+
+		assertThat(results).extracting(MutationResult::outcome).containsExactly(MutationOutcome.GAP);
+		assertThat(this.plasma.jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_client_mutations", Integer.class)).isZero();
+		assertThat(this.plasma.sequencer.flush()).as("no ledger marker").isEqualTo(head);
+		assertThat(this.pull.pull("g1", null).lastMutationIds()).isEmpty();
+	}
+
+	@Test
+	void aPageEndsAtTheSizeBudgetAndTheRestFollowsInLaterPages() {
+		PullProcessor paged = this.plasma.pullProcessor(this.tables, 1000, 150);
+		PullResult first = paged.pull("g1", null);
+		Map<String, String> client = apply(new HashMap<>(), first);
+		List<PushMutation> batch = new ArrayList<>();
+		for (int id = 1; id <= 12; id++) {
+			batch.add(create("c1", id, "p" + id));
+		}
+		this.push.push("g1", batch);
+
+		long cookie = first.version();
+		int pages = 0;
+		PullResult page;
+		do {
+			page = paged.pull("g1", cookie);
+			assertThat(page.patch()).isNotEmpty().hasSizeLessThanOrEqualTo(4);
+			apply(client, page);
+			cookie = page.version();
+			pages++;
+		}
+		while (page.hasMore());
+
+		assertThat(pages).isGreaterThan(3);
+		assertThat(client).hasSize(2 + 12);
+		assertThat(page.lastMutationIds()).containsExactly(Map.entry("c1", 12L));
+	}
+
+	@Test
+	void withDefaultSettingsAClientTwoThousandChangesBehindCatchesUpInOnePull() {
+		long cookie = this.pull.pull("g1", null).version();
+		for (int client = 0; client < 50; client++) {
+			List<PushMutation> batch = new ArrayList<>();
+			for (int id = 1; id <= 40; id++) {
+				batch.add(create("c" + client, id, "t" + client + "-" + id));
+			}
+			this.push.push("g" + client, batch);
+		}
+		dev.plasma.autoconfigure.PlasmaProperties.Pull settings = new dev.plasma.autoconfigure.PlasmaProperties().getPull();
+		PullProcessor defaults = this.plasma.pullProcessor(this.tables, settings.getMaxChanges(),
+				settings.getMaxBytes().toBytes());
+
+		PullResult result = defaults.pull("g1", cookie);
+
+		assertThat(result.hasMore()).isFalse();
+		assertThat(result.patch()).hasSize(2000);
+	}
+
+	@Test
+	void clientSuppliedNamesCannotForgeALogLine(org.springframework.boot.test.system.CapturedOutput output) {
+		this.push.push("g1\nFORGED group", List.of(mutation("c1\nFORGED client", 1, "no\rsuch\u2028mutator", "{}")));
+
+		assertThat(output.getAll()).contains("failed and was skipped")
+			.contains("clientID=\"c1\\nFORGED client\"")
+			.doesNotContain("\nFORGED")
+			.doesNotContain("\rsuch")
+			.doesNotContain("\u2028");
 	}
 
 	@Test
@@ -374,7 +641,7 @@ public abstract class AbstractSyncTests {
 		}
 		while (page.hasMore());
 
-		assertThat(pages).isGreaterThan(3);
+		assertThat(pages).as("12 rows and one ledger marker in pages of 5").isEqualTo(3);
 		assertThat(client).hasSize(2 + 12);
 		assertThat(page.lastMutationIds()).containsExactly(Map.entry("c1", 12L));
 	}
@@ -416,6 +683,7 @@ public abstract class AbstractSyncTests {
 			rows.add(new Object[] { "bulk-" + i });
 		}
 		this.plasma.jdbc.batchUpdate("INSERT INTO todos (id, text, done) VALUES (?, 'bulk', FALSE)", rows);
+		this.plasma.sequencer.flush();
 		List<String> keys = new ArrayList<>();
 		List<String> whileStreaming = new ArrayList<>();
 		PullHeader header = this.pull.pull("g-stream", null, new PatchSink() {
@@ -445,6 +713,7 @@ public abstract class AbstractSyncTests {
 			}
 
 		});
+		this.plasma.sequencer.flush();
 		PullResult after = this.pull.pull("g-stream", header.version());
 
 		assertThat(header.reset()).isTrue();

@@ -84,7 +84,7 @@ public final class PlasmaFixture {
 	 */
 	public PushProcessor pushProcessor(MutatorRegistry mutators) {
 		return new PushProcessor(this.transactions, new MutationLedger(this.dataSource, this.dialect), this.origin, mutators,
-				SyncObserver.NONE);
+				this.sequencer, SyncObserver.NONE);
 	}
 
 	/**
@@ -94,8 +94,19 @@ public final class PlasmaFixture {
 	 * @return the processor
 	 */
 	public PullProcessor pullProcessor(SyncedTables tables, int maxChanges) {
-		return new PullProcessor(this.dataSource, this.dialect, this.sequencer, this.changeLog, tables, this.transactions,
-				maxChanges, SyncObserver.NONE);
+		return pullProcessor(tables, maxChanges, 4L * 1024 * 1024);
+	}
+
+	/**
+	 * Creates the pull processor for resolved tables with a size budget per page.
+	 * @param tables the tables
+	 * @param maxChanges page size in entries
+	 * @param maxBytes page size in bytes
+	 * @return the processor
+	 */
+	public PullProcessor pullProcessor(SyncedTables tables, int maxChanges, long maxBytes) {
+		return new PullProcessor(this.dataSource, this.dialect, this.changeLog, tables, this.transactions, maxChanges,
+				maxBytes, SyncObserver.NONE);
 	}
 
 	public void addListener(SequencerListener listener) {

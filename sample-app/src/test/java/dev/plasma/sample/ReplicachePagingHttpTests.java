@@ -27,6 +27,9 @@ class ReplicachePagingHttpTests {
 	@Autowired
 	private JdbcTemplate jdbc;
 
+	@Autowired
+	private dev.plasma.sequencer.Sequencer sequencer;
+
 	@LocalServerPort
 	private int port;
 
@@ -44,6 +47,7 @@ class ReplicachePagingHttpTests {
 		for (int i = 0; i < 10; i++) {
 			this.jdbc.update("INSERT INTO todos (id, text, done, created_at) VALUES (?, 'paged', FALSE, ?)", "p" + i, i);
 		}
+		this.sequencer.flush();
 		List<String> lastOperations = new ArrayList<>();
 		List<Boolean> cookiesSayMore = new ArrayList<>();
 		TreeSet<String> rows = new TreeSet<>();

@@ -45,7 +45,10 @@ final class SimulatedClient {
 
 	private int lastBodyBytes;
 
-	SimulatedClient(URI baseUrl, String runId, int index) {
+	private final int mutationsPerPush;
+
+	SimulatedClient(URI baseUrl, String runId, int index, int mutationsPerPush) {
+		this.mutationsPerPush = mutationsPerPush;
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(TIMEOUT)
@@ -75,27 +78,36 @@ final class SimulatedClient {
 	}
 
 	/**
-	 * Pushes one {@code createTodo} mutation, the client's next mutation ID, and checks it was applied.
+	 * Pushes the client's next {@code createTodo} mutations (as many as {@code --mutations-per-push}) in
+	 * one request, and checks each was applied.
 	 * @return the request latency in nanoseconds
 	 */
 	long pushCreate() throws IOException, InterruptedException {
-		long id = this.lastMutationId + 1;
-		String todo = pushedTodoId(id);
+		StringBuilder mutations = new StringBuilder();
+		long first = this.lastMutationId + 1;
+		long last = this.lastMutationId + this.mutationsPerPush;
+		for (long id = first; id <= last; id++) {
+			String todo = pushedTodoId(id);
+			mutations.append((id == first) ? "" : ",").append("{\"clientID\":\"").append(this.clientId).append("\",\"id\":")
+				.append(id).append(",\"name\":\"createTodo\",\"args\":{\"id\":\"").append(todo)
+				.append("\",\"text\":\"Benchmark todo ").append(todo).append("\"},\"timestamp\":").append(id).append(".0}");
+		}
 		String body = "{\"pushVersion\":1,\"clientGroupID\":\"" + this.groupId
-				+ "\",\"profileID\":\"bench\",\"schemaVersion\":\"1\",\"mutations\":[{\"clientID\":\"" + this.clientId
-				+ "\",\"id\":" + id + ",\"name\":\"createTodo\",\"args\":{\"id\":\"" + todo
-				+ "\",\"text\":\"Benchmark todo " + todo + "\"},\"timestamp\":" + id + ".0}]}";
+				+ "\",\"profileID\":\"bench\",\"schemaVersion\":\"1\",\"mutations\":[" + mutations + "]}";
 		long started = System.nanoTime();
 		HttpResponse<String> response = send(this.pushUri, body);
 		long latency = System.nanoTime() - started;
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException("push answered " + response.statusCode() + ": " + response.body());
 		}
-		String outcome = JSON.readTree(response.body()).path("results").path(0).path("outcome").asString("");
-		if (!"applied".equals(outcome)) {
-			throw new IllegalStateException("mutation " + this.clientId + "/" + id + " was not applied: " + response.body());
+		JsonNode results = JSON.readTree(response.body()).path("results");
+		for (int i = 0; i < this.mutationsPerPush; i++) {
+			if (!"applied".equals(results.path(i).path("outcome").asString(""))) {
+				throw new IllegalStateException("mutation " + this.clientId + "/" + (first + i) + " was not applied: "
+						+ response.body());
+			}
 		}
-		this.lastMutationId = id;
+		this.lastMutationId = last;
 		return latency;
 	}
 
@@ -106,6 +118,19 @@ final class SimulatedClient {
 	 * @return the request latency in nanoseconds
 	 */
 	long pull() throws IOException, InterruptedException {
+		return pull(true);
+	}
+
+	/**
+	 * Pulls with the client's current cookie when nothing was pushed since its last pull: checks that its
+	 * last mutation is still confirmed and keeps the cookie it gets.
+	 * @return the request latency in nanoseconds
+	 */
+	long pullCaughtUp() throws IOException, InterruptedException {
+		return pull(false);
+	}
+
+	private long pull(boolean afterPush) throws IOException, InterruptedException {
 		String body = "{\"pullVersion\":1,\"clientGroupID\":\"" + this.groupId
 				+ "\",\"profileID\":\"bench\",\"schemaVersion\":\"1\",\"cookie\":"
 				+ ((this.cookie == null) ? "null" : "\"" + this.cookie + "\"") + "}";
@@ -126,7 +151,7 @@ final class SimulatedClient {
 					+ " after mutation " + this.lastMutationId + " was applied");
 		}
 		JsonNode patch = answer.path("patch");
-		if (incremental && this.lastMutationId > 0
+		if (afterPush && incremental && this.lastMutationId > 0
 				&& !response.body().contains("\"key\":\"todos/" + pushedTodoId(this.lastMutationId) + "\"")) {
 			throw new IllegalStateException("incremental pull of " + this.clientId + " misses its own todo "
 					+ pushedTodoId(this.lastMutationId));

@@ -54,7 +54,7 @@ public final class SyncLoadBenchmark {
 		this.cpu = new CpuMeter(this.server, options.databaseName());
 		this.runId = Long.toString(System.currentTimeMillis(), 36);
 		for (int i = 1; i <= options.clients(); i++) {
-			this.clients.add(new SimulatedClient(options.baseUrl(), this.runId, i));
+			this.clients.add(new SimulatedClient(options.baseUrl(), this.runId, i, options.mutationsPerPush()));
 		}
 	}
 
@@ -105,7 +105,8 @@ public final class SyncLoadBenchmark {
 				+ ((poolMax != null) ? String.format(Locale.ROOT, "%.0f", poolMax) : "unknown") + " connections");
 		print("machine", Runtime.getRuntime().availableProcessors() + " cpus, Java " + System.getProperty("java.version")
 				+ " (" + System.getProperty("java.vm.name") + "); load generator, app and database share them");
-		print("load", k + " clients, each its own client group, HTTP/1.1 keep-alive; closed loop, one request at a time");
+		print("load", k + " clients, each its own client group, HTTP/1.1 keep-alive; closed loop, one request at a time; "
+				+ this.options.mutationsPerPush() + " mutation(s) per push");
 		print("phases", this.options.rounds() + " rounds of plain " + this.options.seconds() + " s + push "
 				+ this.options.seconds() + " s (order alternating), then push+pull " + this.options.pullSeconds()
 				+ " s closed loop" + ((this.options.paceMillis() > 0)
@@ -138,7 +139,7 @@ public final class SyncLoadBenchmark {
 			}
 			ServerMetrics.TimerReading acquireAfter = this.server.timer("hikaricp.connections.acquire", null);
 			double plainRate = plain.rate(plain.plain);
-			double pushRate = push.rate(push.push);
+			double pushRate = push.rate(push.push) * this.options.mutationsPerPush();
 			ratios[round - 1] = pushRate / plainRate;
 			pushPhases.add(push);
 			print("round " + round, String.format(Locale.ROOT, "plain %7.1f inserts/s   push %7.1f mutations/s   ratio %.2f   (%s)",
@@ -171,10 +172,13 @@ public final class SyncLoadBenchmark {
 		double pullP99 = sync.pull.percentileMillis(99);
 		boolean pullMet = pullP99 < PULL_P99_TARGET_MS;
 		PhaseResult paced = (this.options.paceMillis() > 0) ? pushPullPhase(this.options.paceMillis()) : null;
+		PhaseResult caughtUp = caughtUpPullPhase();
 		print("load average", loadAverage() + " (1, 5, 15 min) after");
 		System.out.println();
 
-		double[] pushRates = pushPhases.stream().mapToDouble((p) -> p.rate(p.push)).toArray();
+		double[] pushRates = pushPhases.stream()
+			.mapToDouble((p) -> p.rate(p.push) * this.options.mutationsPerPush())
+			.toArray();
 		Latencies.Distribution allPushes = merge(pushPhases);
 		print("push", String.format(Locale.ROOT, "median %.1f mutations/s over %d rounds; latency %s", median(pushRates),
 				pushRates.length, allPushes.summary()));
@@ -187,6 +191,9 @@ public final class SyncLoadBenchmark {
 					paced.rate(paced.pull), this.options.paceMillis(), paced.pull.percentileMillis(50),
 					paced.pull.percentileMillis(99)));
 		}
+		print("caught-up pull", String.format(Locale.ROOT,
+				"%.1f pulls/s with nothing new (informational); latency p50 %.1f ms, p99 %.1f ms",
+				caughtUp.rate(caughtUp.pull), caughtUp.pull.percentileMillis(50), caughtUp.pull.percentileMillis(99)));
 		print("verdict", String.format(Locale.ROOT, "push/plain median ratio %.2f (target >= %.2f)  %s", medianRatio,
 				PUSH_RATIO_TARGET, ratioMet ? "PASS" : "FAIL"));
 		String withClients = (k == PULL_TARGET_CLIENTS) ? "" : " [target is stated for 16 clients; this run had " + k + "]";
@@ -216,7 +223,7 @@ public final class SyncLoadBenchmark {
 		print((paceMillis > 0) ? "paced" : "push+pull", String.format(Locale.ROOT,
 				"%s, %.1f s: %.1f pulls/s, %.1f mutations/s, %.1f patch ops and %.0f bytes per pull",
 				(paceMillis > 0) ? "one push+pull per client every " + paceMillis + " ms" : "closed loop",
-				sync.elapsedSeconds, sync.rate(sync.pull), sync.rate(sync.push),
+				sync.elapsedSeconds, sync.rate(sync.pull), sync.rate(sync.push) * this.options.mutationsPerPush(),
 				sync.patchOps / (double) sync.pull.count(), sync.bodyBytes / (double) sync.pull.count()));
 		print("", "incremental pull latency " + sync.pull.summary());
 		print("", "push latency             " + sync.push.summary());
@@ -234,6 +241,26 @@ public final class SyncLoadBenchmark {
 			print("", "server: pool connection acquire " + acquireAfter.since(acquireBefore));
 		}
 		return sync;
+	}
+
+	/**
+	 * Runs a closed-loop phase of pulls only: every client is caught up, so each pull finds nothing new.
+	 */
+	private PhaseResult caughtUpPullPhase() throws InterruptedException {
+		ServerMetrics.TimerReading plasmaPullBefore = this.server.timer("plasma.pull.duration", null);
+		CpuMeter.Reading cpuBefore = this.cpu.read();
+		PhaseResult pulls = phase(this.options.pullSeconds(), 0, (client, stats) -> stats.pull.record(client.pullCaughtUp()));
+		CpuMeter.Reading cpuAfter = this.cpu.read();
+		ServerMetrics.TimerReading plasmaPullAfter = this.server.timer("plasma.pull.duration", null);
+		pulls.failIfErrors("caught-up pulls");
+		print("caught-up", String.format(Locale.ROOT, "pulls only, closed loop, %.1f s: %.1f pulls/s",
+				pulls.elapsedSeconds, pulls.rate(pulls.pull)));
+		print("", "pull latency " + pulls.pull.summary());
+		print("", "pull " + cpuAfter.perRequest(cpuBefore, pulls.pull.count()));
+		if (plasmaPullAfter != null) {
+			print("", "server: plasma.pull.duration " + plasmaPullAfter.since(plasmaPullBefore));
+		}
+		return pulls;
 	}
 
 	private static void pushThenPull(SimulatedClient client, ThreadStats stats) throws Exception {

@@ -17,9 +17,10 @@ import java.util.List;
  * @param paceMillis after the closed-loop push+pull phase, run a paced one of the same length in which
  * every client starts one push+pull every this many milliseconds (0: no paced phase)
  * @param databaseName the PostgreSQL database the app uses, to find its backends' CPU time in /proc
+ * @param mutationsPerPush {@code createTodo} mutations in each push request
  */
 public record SyncLoadOptions(URI baseUrl, int clients, int seconds, int rounds, int pullSeconds, int warmupSeconds,
-		int paceMillis, String databaseName) {
+		int paceMillis, String databaseName, int mutationsPerPush) {
 
 	/** How the command is used. */
 	public static final String USAGE = """
@@ -40,6 +41,8 @@ public record SyncLoadOptions(URI baseUrl, int clients, int seconds, int rounds,
 			                     saturation (informational; default 250, 0 skips it)
 			  --db-name NAME     the app's PostgreSQL database, whose backends' CPU time is reported
 			                     (default plasma_bench_sync)
+			  --mutations-per-push N  createTodo mutations in each push request (default 1); rates count
+			                     mutations
 			""";
 
 	/**
@@ -57,6 +60,7 @@ public record SyncLoadOptions(URI baseUrl, int clients, int seconds, int rounds,
 		int warmup = 3;
 		int pace = 250;
 		String databaseName = "plasma_bench_sync";
+		int mutationsPerPush = 1;
 		List<String> rest = new ArrayList<>(List.of(args));
 		while (!rest.isEmpty()) {
 			String name = rest.remove(0);
@@ -73,10 +77,12 @@ public record SyncLoadOptions(URI baseUrl, int clients, int seconds, int rounds,
 				case "--warmup" -> warmup = number(name, value, 0, 60);
 				case "--pace-ms" -> pace = number(name, value, 0, 10_000);
 				case "--db-name" -> databaseName = value;
+				case "--mutations-per-push" -> mutationsPerPush = number(name, value, 1, 1000);
 				default -> throw new IllegalArgumentException("unknown option " + name);
 			}
 		}
-		return new SyncLoadOptions(url, clients, seconds, rounds, pullSeconds, warmup, pace, databaseName);
+		return new SyncLoadOptions(url, clients, seconds, rounds, pullSeconds, warmup, pace, databaseName,
+				mutationsPerPush);
 	}
 
 	/**
@@ -84,7 +90,7 @@ public record SyncLoadOptions(URI baseUrl, int clients, int seconds, int rounds,
 	 * @return seconds
 	 */
 	public long budgetSeconds() {
-		return 60 + 2L * this.warmupSeconds + (long) this.rounds * (2L * this.seconds + 10) + 2L * this.pullSeconds + 30;
+		return 60 + 2L * this.warmupSeconds + (long) this.rounds * (2L * this.seconds + 10) + 3L * this.pullSeconds + 30;
 	}
 
 	private static URI loopback(String value) {
