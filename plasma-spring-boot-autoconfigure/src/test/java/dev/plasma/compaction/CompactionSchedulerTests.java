@@ -85,7 +85,8 @@ class CompactionSchedulerTests {
 		CompactionScheduler scheduler = new CompactionScheduler(job(Duration.ZERO), "* * * * * *");
 		scheduler.start();
 		try {
-			assertThat(eventually(() -> floor() > 0, Duration.ofSeconds(5))).isTrue();
+			// The floor commits before the listener hears of the run: wait for both.
+			assertThat(eventually(() -> floor() > 0 && !this.threads.isEmpty(), Duration.ofSeconds(5))).isTrue();
 		}
 		finally {
 			scheduler.stop();
