@@ -107,6 +107,38 @@ public abstract class AbstractSyncTests {
 		this.dataSource.close();
 	}
 
+	/**
+	 * Runs one push per thread, all released at once, and returns how many mutations they applied in all.
+	 */
+	private long appliedByConcurrentPushes(int threads, java.util.function.IntFunction<String> group,
+			java.util.function.IntFunction<List<PushMutation>> batch) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<List<MutationResult>>> futures = new ArrayList<>();
+		try {
+			for (int t = 0; t < threads; t++) {
+				String clientGroupId = group.apply(t);
+				List<PushMutation> mutations = batch.apply(t);
+				futures.add(pool.submit(() -> {
+					start.await();
+					return this.push.push(clientGroupId, mutations);
+				}));
+			}
+			start.countDown();
+			long applied = 0;
+			for (Future<List<MutationResult>> future : futures) {
+				applied += future.get(60, java.util.concurrent.TimeUnit.SECONDS)
+					.stream()
+					.filter((r) -> r.outcome() == MutationOutcome.APPLIED)
+					.count();
+			}
+			return applied;
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
 	private Long lastMutationId(String clientGroupId, String clientId) {
 		List<Long> last = this.plasma.jdbc.queryForList(
 				"SELECT last_mutation_id FROM _plasma_client_mutations WHERE client_group_id = ? AND client_id = ?",
@@ -114,12 +146,12 @@ public abstract class AbstractSyncTests {
 		return last.isEmpty() ? null : last.get(0);
 	}
 
-	private PullProcessor recordingPull(StatementRecorder recorder, int maxChanges, long maxBytes) {
+	private PullProcessor recordingPull(StatementRecorder recorder) {
 		return new PullProcessor(recorder.dataSource(), this.plasma.dialect,
 				new dev.plasma.changelog.ChangeLog(recorder.dataSource(), this.plasma.dialect), this.tables,
 				new org.springframework.transaction.support.TransactionTemplate(
 						new org.springframework.jdbc.datasource.DataSourceTransactionManager(recorder.dataSource())),
-				maxChanges, maxBytes, SyncObserver.NONE);
+				1000, 4L * 1024 * 1024, SyncObserver.NONE);
 	}
 
 	/**
@@ -265,27 +297,9 @@ public abstract class AbstractSyncTests {
 		for (int id = 1; id <= mutations; id++) {
 			batch.add(mutation("c1", id, "increment", "{}"));
 		}
-		int threads = 8;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<List<MutationResult>>> futures = new ArrayList<>();
-		try {
-			for (int t = 0; t < threads; t++) {
-				futures.add(pool.submit(() -> {
-					start.await();
-					return this.push.push("g1", batch);
-				}));
-			}
-			start.countDown();
-			long applied = 0;
-			for (Future<List<MutationResult>> future : futures) {
-				applied += future.get().stream().filter((r) -> r.outcome() == MutationOutcome.APPLIED).count();
-			}
-			assertThat(applied).isEqualTo(mutations);
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		long applied = appliedByConcurrentPushes(8, (thread) -> "g1", (thread) -> batch);
+
+		assertThat(applied).isEqualTo(mutations);
 		assertThat(this.plasma.jdbc.queryForObject("SELECT n FROM counters WHERE id = 1", Integer.class))
 			.isEqualTo(mutations);
 		assertThat(this.plasma.jdbc.queryForObject(
@@ -445,32 +459,10 @@ public abstract class AbstractSyncTests {
 				backward.add(mutation(clientId, id, "noop", "{}"));
 			}
 		}
-		int threads = 8;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<List<MutationResult>>> futures = new ArrayList<>();
-		try {
-			for (int t = 0; t < threads; t++) {
-				List<PushMutation> batch = (t % 2 == 0) ? forward : backward;
-				String group = (t % 4 < 2) ? "g1" : "g2";
-				futures.add(pool.submit(() -> {
-					start.await();
-					return this.push.push(group, batch);
-				}));
-			}
-			start.countDown();
-			long applied = 0;
-			for (Future<List<MutationResult>> future : futures) {
-				applied += future.get(60, java.util.concurrent.TimeUnit.SECONDS)
-					.stream()
-					.filter((r) -> r.outcome() == MutationOutcome.APPLIED)
-					.count();
-			}
-			assertThat(applied).as("15 mutations per group, each run once").isEqualTo(30);
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		long applied = appliedByConcurrentPushes(8, (thread) -> (thread % 4 < 2) ? "g1" : "g2",
+				(thread) -> (thread % 2 == 0) ? forward : backward);
+
+		assertThat(applied).as("15 mutations per group, each run once").isEqualTo(30);
 		for (String group : List.of("g1", "g2")) {
 			for (String clientId : List.of("a", "b", "c")) {
 				assertThat(lastMutationId(group, clientId)).isEqualTo(5L);
@@ -494,7 +486,7 @@ public abstract class AbstractSyncTests {
 	void aPullNeverWritesAndNeverWaitsForTheSequencer() {
 		this.push.push("g1", List.of(create("c1", 1, "t1")));
 		StatementRecorder recorder = new StatementRecorder(this.dataSource);
-		PullProcessor recorded = recordingPull(recorder, 1000, 4L * 1024 * 1024);
+		PullProcessor recorded = recordingPull(recorder);
 		long cookie = recorded.pull("g1", null).version();
 		this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('raw', 'pending', FALSE)");
 		long pending = this.plasma.sequencer.pendingCount();
@@ -513,7 +505,7 @@ public abstract class AbstractSyncTests {
 	void aPullWithNothingNewCostsOneQuery() {
 		this.push.push("g1", List.of(create("c1", 1, "t1")));
 		StatementRecorder recorder = new StatementRecorder(this.dataSource);
-		PullProcessor recorded = recordingPull(recorder, 1000, 4L * 1024 * 1024);
+		PullProcessor recorded = recordingPull(recorder);
 		long cookie = recorded.pull("g1", null).version();
 		recorder.drain();
 
@@ -538,30 +530,9 @@ public abstract class AbstractSyncTests {
 
 	@Test
 	void aPageEndsAtTheSizeBudgetAndTheRestFollowsInLaterPages() {
-		PullProcessor paged = this.plasma.pullProcessor(this.tables, 1000, 150);
-		PullResult first = paged.pull("g1", null);
-		Map<String, String> client = apply(new HashMap<>(), first);
-		List<PushMutation> batch = new ArrayList<>();
-		for (int id = 1; id <= 12; id++) {
-			batch.add(create("c1", id, "p" + id));
-		}
-		this.push.push("g1", batch);
+		int pages = pullTwelveTodosInPages(this.plasma.pullProcessor(this.tables, 1000, 150), 4);
 
-		long cookie = first.version();
-		int pages = 0;
-		PullResult page;
-		do {
-			page = paged.pull("g1", cookie);
-			assertThat(page.patch()).isNotEmpty().hasSizeLessThanOrEqualTo(4);
-			apply(client, page);
-			cookie = page.version();
-			pages++;
-		}
-		while (page.hasMore());
-
-		assertThat(pages).isGreaterThan(3);
-		assertThat(client).hasSize(2 + 12);
-		assertThat(page.lastMutationIds()).containsExactly(Map.entry("c1", 12L));
+		assertThat(pages).as("about 50 bytes per change, pages of 150 bytes").isGreaterThan(3);
 	}
 
 	@Test
@@ -619,7 +590,17 @@ public abstract class AbstractSyncTests {
 
 	@Test
 	void aLargeBacklogArrivesInBoundedPagesThatConverge() {
-		PullProcessor paged = this.plasma.pullProcessor(this.tables, 5);
+		int pages = pullTwelveTodosInPages(this.plasma.pullProcessor(this.tables, 5), 5);
+
+		assertThat(pages).as("12 rows and one ledger marker in pages of 5").isEqualTo(3);
+	}
+
+	/**
+	 * Pushes 12 todos and pulls them page by page, checking that each page stays within
+	 * {@code maxPageSize} operations and moves the cookie, and that the client converges.
+	 * @return the number of pages
+	 */
+	private int pullTwelveTodosInPages(PullProcessor paged, int maxPageSize) {
 		PullResult first = paged.pull("g1", null);
 		Map<String, String> client = apply(new HashMap<>(), first);
 		List<PushMutation> batch = new ArrayList<>();
@@ -633,17 +614,16 @@ public abstract class AbstractSyncTests {
 		PullResult page;
 		do {
 			page = paged.pull("g1", cookie);
-			assertThat(page.patch().size()).isLessThanOrEqualTo(5);
+			assertThat(page.patch()).hasSizeLessThanOrEqualTo(maxPageSize);
 			assertThat(page.version()).isGreaterThan(cookie);
 			apply(client, page);
 			cookie = page.version();
 			pages++;
 		}
 		while (page.hasMore());
-
-		assertThat(pages).as("12 rows and one ledger marker in pages of 5").isEqualTo(3);
 		assertThat(client).hasSize(2 + 12);
 		assertThat(page.lastMutationIds()).containsExactly(Map.entry("c1", 12L));
+		return pages;
 	}
 
 	@Test
