@@ -55,7 +55,8 @@ import dev.plasma.sequencer.Sequencer;
  * failed attempt leaves nothing behind, and the retry sees what concurrent pushes committed meanwhile
  * (their mutations become duplicates). Other infrastructure failures (a lost connection) propagate:
  * nothing of the push stays applied, the ledger is unchanged, and the client retries (HTTP 503).</li>
- * <li><b>Read your writes.</b> After the commit, when the push applied or failed anything, it waits for
+ * <li><b>Read your writes.</b> After the commit, when the push applied, failed or re-sent anything (a
+ * re-sent mutation may come from a push whose flush failed after its commit), it waits for
  * {@link Sequencer#flush()} (concurrent pushes share one flush) and only then answers, so a pull that
  * follows the push sees its changes and confirmations; pulls never flush themselves.</li>
  * </ol>
@@ -107,11 +108,24 @@ public class PushProcessor {
 		for (MutationResult result : attempt.results) {
 			this.observer.mutationProcessed(result.outcome());
 		}
-		if (attempt.advanced) {
+		if (attempt.advanced || hasDuplicates(attempt.results)) {
 			this.sequencer.flush();
 		}
 		this.observer.pushCompleted(Duration.ofNanos(System.nanoTime() - started));
 		return attempt.results;
+	}
+
+	/**
+	 * A duplicate may be the retry of a push that committed but failed before its flush: its entries
+	 * need sequencing before the answer too (a flush with nothing pending is one cheap query).
+	 */
+	private static boolean hasDuplicates(List<MutationResult> results) {
+		for (MutationResult result : results) {
+			if (result.outcome() == MutationOutcome.DUPLICATE) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private Attempt pushWithRetries(String clientGroupId, List<PushMutation> mutations) {

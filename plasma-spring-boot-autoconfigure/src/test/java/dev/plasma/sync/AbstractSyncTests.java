@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.schema.SyncedTables;
+import dev.plasma.sequencer.Sequencer;
 import dev.plasma.testsupport.PlasmaFixture;
 import dev.plasma.testsupport.StatementRecorder;
 import dev.plasma.testsupport.TestDatabase;
@@ -43,6 +44,8 @@ public abstract class AbstractSyncTests {
 	private PlasmaFixture plasma;
 
 	private PushProcessor push;
+
+	private MutatorRegistry mutators;
 
 	private PullProcessor pull;
 
@@ -97,6 +100,7 @@ public abstract class AbstractSyncTests {
 			this.plasma.jdbc.update("INSERT INTO todos (id, text, done) VALUES ('half-done', 'x', FALSE)");
 			throw new IllegalStateException("mutator exploded");
 		});
+		this.mutators = mutators;
 		this.push = this.plasma.pushProcessor(mutators);
 		this.pull = this.plasma.pullProcessor(this.tables, 1000);
 		this.plasma.sequencer.flush();
@@ -480,6 +484,30 @@ public abstract class AbstractSyncTests {
 		assertThat(this.plasma.sequencer.pendingCount()).isZero();
 		assertThat(result.patch()).extracting(PatchOperation::key).containsExactlyInAnyOrder("todos/fresh", "counters/1");
 		assertThat(result.lastMutationIdChanges()).containsExactly(Map.entry("c1", 2L));
+	}
+
+	@Test
+	void aRetriedPushWhoseMutationsAreAllDuplicatesStillAnswersOnlyOnceTheyAreSequenced() {
+		long cookie = this.pull.pull("g1", null).version();
+		Sequencer failingFlush = new Sequencer(this.dataSource, this.plasma.dialect, 1000, List.of()) {
+			@Override
+			public long flush() {
+				throw new org.springframework.dao.DataAccessResourceFailureException("flush lost (simulated)");
+			}
+		};
+		PushProcessor committedButUnflushed = new PushProcessor(this.plasma.transactions,
+				new dev.plasma.ledger.MutationLedger(this.dataSource, this.plasma.dialect), this.plasma.origin,
+				this.mutators, failingFlush, SyncObserver.NONE);
+		List<PushMutation> batch = List.of(create("c1", 1, "retried"));
+		assertThatExceptionOfType(org.springframework.dao.DataAccessResourceFailureException.class)
+			.isThrownBy(() -> committedButUnflushed.push("g1", batch));
+
+		List<MutationResult> retried = this.push.push("g1", batch);
+		PullResult result = this.pull.pull("g1", cookie);
+
+		assertThat(retried).extracting(MutationResult::outcome).containsExactly(MutationOutcome.DUPLICATE);
+		assertThat(result.patch()).extracting(PatchOperation::key).containsExactly("todos/retried");
+		assertThat(result.lastMutationIdChanges()).containsExactly(Map.entry("c1", 1L));
 	}
 
 	@Test
