@@ -6,6 +6,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,8 +28,10 @@ import dev.plasma.identity.SyncUserResolver;
 		PlasmaIdentityAutoConfiguration.AnonymousResolverConfiguration.class })
 public final class PlasmaIdentityAutoConfiguration {
 
+	private static final String SPRING_SECURITY_AUTHENTICATION = "org.springframework.security.core.Authentication";
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.security.core.Authentication")
+	@ConditionalOnClass(name = SPRING_SECURITY_AUTHENTICATION)
 	static class SpringSecurityResolverConfiguration {
 
 		@Bean
@@ -40,6 +43,7 @@ public final class PlasmaIdentityAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass(SPRING_SECURITY_AUTHENTICATION)
 	static class AnonymousResolverConfiguration {
 
 		@Bean

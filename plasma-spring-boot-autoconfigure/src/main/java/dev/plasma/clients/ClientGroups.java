@@ -106,8 +106,10 @@ public class ClientGroups {
 			if (!rs.next()) {
 				return null;
 			}
+			String owner = rs.getString(1);
+			long lastSeenAt = rs.getLong(2);
 			rs.getLong(3);
-			return new Row(rs.getString(1), rs.getLong(2), !rs.wasNull());
+			return new Row(owner, lastSeenAt, !rs.wasNull());
 		}, clientGroupId);
 	}
 

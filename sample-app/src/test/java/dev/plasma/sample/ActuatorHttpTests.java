@@ -31,7 +31,7 @@ class ActuatorHttpTests {
 	private int port;
 
 	private Response send(String method, String path, String body) throws Exception {
-		return JsonHttp.send(this.port, method, path, body);
+		return JsonHttp.sendAs("admin", this.port, method, path, body);
 	}
 
 	private static String push(String mutations) {
