@@ -60,8 +60,8 @@ abstract class AbstractAccessHttpTests {
 
 	private String state(String group) {
 		return this.jdbc.queryForList("SELECT id FROM todos WHERE id LIKE ? ORDER BY id", String.class, group + "%") + " "
-				+ this.jdbc.queryForList("SELECT client_id || '=' || last_mutation_id FROM _plasma_client_mutations "
-						+ "WHERE client_group_id = ? ORDER BY 1", String.class, group)
+				+ this.jdbc.query("SELECT client_id, last_mutation_id FROM _plasma_client_mutations "
+						+ "WHERE client_group_id = ? ORDER BY client_id", (rs, row) -> rs.getString(1) + "=" + rs.getLong(2), group)
 				+ " " + this.jdbc.queryForList("SELECT client_id FROM _plasma_client_confirmations WHERE client_group_id = ?",
 						String.class, group)
 				+ " " + this.jdbc.queryForList("SELECT owner FROM _plasma_client_groups WHERE client_group_id = ?",
