@@ -25,7 +25,9 @@ class ActuatorHttpTests {
 	private static final List<String> METERS = List.of("plasma.compaction.runs", "plasma.compaction.duration",
 			"plasma.compaction.removed", "plasma.compaction.floor", "plasma.compaction.last.success",
 			"plasma.changelog.entries", "plasma.changelog.head", "plasma.sequencer.pending", "plasma.push.mutations",
-			"plasma.pull.requests", "plasma.push.duration", "plasma.pull.duration");
+			"plasma.pull.requests", "plasma.push.duration", "plasma.pull.duration", "plasma.push.failures",
+			"plasma.access.denied", "plasma.clients.groups", "plasma.clients.cleanup.deleted",
+			"plasma.clients.cleanup.last.run");
 
 	@LocalServerPort
 	private int port;
