@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.plasma.changelog.ChangeLogStatusReader;
+import dev.plasma.clients.ClientGroups;
 import dev.plasma.metrics.MicrometerSyncObserver;
 import dev.plasma.metrics.PlasmaMetrics;
 import dev.plasma.sync.SyncObserver;
@@ -34,8 +35,9 @@ public final class PlasmaMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PlasmaMetrics plasmaMetrics(ObjectProvider<ChangeLogStatusReader> statusReader) {
-		return new PlasmaMetrics(statusReader::getIfAvailable);
+	PlasmaMetrics plasmaMetrics(ObjectProvider<ChangeLogStatusReader> statusReader,
+			ObjectProvider<ClientGroups> clientGroups) {
+		return new PlasmaMetrics(statusReader::getIfAvailable, clientGroups::getIfAvailable);
 	}
 
 	@Bean

@@ -44,6 +44,8 @@ public class PlasmaProperties {
 
 	private final Health health = new Health();
 
+	private final Clients clients = new Clients();
+
 	public PlasmaProperties() {
 		this.push.web = this.web;
 	}
@@ -101,6 +103,10 @@ public class PlasmaProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Clients getClients() {
+		return this.clients;
 	}
 
 	/**
@@ -553,6 +559,71 @@ public class PlasmaProperties {
 		public void setBatchPause(Duration batchPause) {
 			requireNotNegative("batch-pause", batchPause);
 			this.batchPause = batchPause;
+		}
+
+	}
+
+	/**
+	 * Client groups: their last-seen time and the scheduled deletion of groups unseen for the retention
+	 * period (a later request for a deleted group gets ClientStateNotFound).
+	 */
+	public static class Clients {
+
+		/**
+		 * How long a client group may stay unseen before the cleanup job deletes it with its ledger rows.
+		 * Replicache clients live at most 14 days in a browser.
+		 */
+		private Duration retention = Duration.ofDays(30);
+
+		/**
+		 * Cron expression of the client-group cleanup (six fields, seconds first), or "-" for no schedule.
+		 */
+		private String cleanupCron = "0 7 * * * *";
+
+		/**
+		 * Most client groups deleted in one cleanup transaction.
+		 */
+		private int cleanupBatchSize = 500;
+
+		/**
+		 * How old a group's last-seen time may get before a request moves it; a pull of a group seen more
+		 * recently writes nothing. Must be well below the retention.
+		 */
+		private Duration lastSeenInterval = Duration.ofHours(1);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			requirePositive("retention", retention.toMillis());
+			this.retention = retention;
+		}
+
+		public String getCleanupCron() {
+			return this.cleanupCron;
+		}
+
+		public void setCleanupCron(String cleanupCron) {
+			this.cleanupCron = cleanupCron;
+		}
+
+		public int getCleanupBatchSize() {
+			return this.cleanupBatchSize;
+		}
+
+		public void setCleanupBatchSize(int cleanupBatchSize) {
+			requirePositive("cleanup-batch-size", cleanupBatchSize);
+			this.cleanupBatchSize = cleanupBatchSize;
+		}
+
+		public Duration getLastSeenInterval() {
+			return this.lastSeenInterval;
+		}
+
+		public void setLastSeenInterval(Duration lastSeenInterval) {
+			requirePositive("last-seen-interval", lastSeenInterval.toMillis());
+			this.lastSeenInterval = lastSeenInterval;
 		}
 
 	}

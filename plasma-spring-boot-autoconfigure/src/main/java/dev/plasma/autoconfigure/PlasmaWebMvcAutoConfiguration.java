@@ -18,23 +18,28 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import dev.plasma.clients.ClientGroups;
+import dev.plasma.identity.SyncUserResolver;
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PushProcessor;
+import dev.plasma.sync.SyncObserver;
 import dev.plasma.web.ConnectionGate;
 import dev.plasma.web.NativeSyncHandler;
 import dev.plasma.web.ReplicacheSyncHandler;
 import dev.plasma.web.RequestLimits;
+import dev.plasma.web.SyncAccess;
 
 /**
  * Serves the sync endpoints in a servlet web application: one {@link RouterFunction} on
  * {@code plasma.web.base-path} routing {@code POST}s to the native and the Replicache handlers (other
- * methods get 405), a {@link ConnectionGate} that answers 503 at once while the database does not give
+ * methods get 405), the {@link SyncAccess} check (user and client-group owner), a {@link ConnectionGate} that answers 503 at once while the database does not give
  * connections, and CORS for the sync endpoints when {@code plasma.web.cors.allowed-origins} is set.
  */
-@AutoConfiguration(after = PlasmaAutoConfiguration.class)
+@AutoConfiguration(after = { PlasmaAutoConfiguration.class, PlasmaClientsAutoConfiguration.class,
+		PlasmaIdentityAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(RouterFunction.class)
-@ConditionalOnBean({ PushProcessor.class, PullProcessor.class })
+@ConditionalOnBean({ PushProcessor.class, PullProcessor.class, ClientGroups.class, SyncUserResolver.class })
 public final class PlasmaWebMvcAutoConfiguration {
 
 	private static final String[] PATHS = { "/push", "/pull", "/replicache/push", "/replicache/pull" };
@@ -63,19 +68,26 @@ public final class PlasmaWebMvcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	SyncAccess plasmaSyncAccess(SyncUserResolver resolver, ClientGroups clientGroups,
+			ObjectProvider<SyncObserver> observers) {
+		return new SyncAccess(resolver, clientGroups, SyncObserver.composite(observers.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	NativeSyncHandler plasmaNativeSyncHandler(ObjectProvider<JsonMapper> jsonMapper, PlasmaProperties properties,
-			PushProcessor pushProcessor, PullProcessor pullProcessor, ConnectionGate gate) {
+			PushProcessor pushProcessor, PullProcessor pullProcessor, ConnectionGate gate, SyncAccess access) {
 		return new NativeSyncHandler(jsonMapper(jsonMapper), limits(properties), pushProcessor, pullProcessor,
-				properties.getAcceptedSchemaVersions(), gate);
+				properties.getAcceptedSchemaVersions(), gate, access);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicacheSyncHandler plasmaReplicacheSyncHandler(ObjectProvider<JsonMapper> jsonMapper,
 			PlasmaProperties properties, PushProcessor pushProcessor, PullProcessor pullProcessor,
-			ConnectionGate gate) {
+			ConnectionGate gate, SyncAccess access) {
 		return new ReplicacheSyncHandler(jsonMapper(jsonMapper), limits(properties), pushProcessor, pullProcessor,
-				properties.getAcceptedSchemaVersions(), gate);
+				properties.getAcceptedSchemaVersions(), gate, access);
 	}
 
 	@Bean

@@ -30,6 +30,12 @@ public class MutationLedger {
 	private static final String ADVANCE_SQL = """
 			UPDATE _plasma_client_mutations SET last_mutation_id = ? WHERE client_group_id = ? AND client_id = ?""";
 
+	private static final String FORGET_MUTATIONS_SQL = """
+			DELETE FROM _plasma_client_mutations WHERE client_group_id = ?""";
+
+	private static final String FORGET_CONFIRMATIONS_SQL = """
+			DELETE FROM _plasma_client_confirmations WHERE client_group_id = ?""";
+
 	private final JdbcTemplate jdbc;
 
 	private final String insertMarkerSql;
@@ -74,6 +80,16 @@ public class MutationLedger {
 		this.jdbc.update(this.insertMarkerSql, MARKER_TABLE, markerRowId(clientGroupId, clientId),
 				"{\"lastMutationID\":" + mutationId + "}", System.currentTimeMillis(), clientGroupId, clientId,
 				mutationId);
+	}
+
+	/**
+	 * Deletes the ledger of a deleted client group: its clients' last mutation IDs and confirmations.
+	 * Its ledger markers stay in the change log until compaction folds them.
+	 * @param clientGroupId the client group
+	 */
+	public void forget(String clientGroupId) {
+		this.jdbc.update(FORGET_MUTATIONS_SQL, clientGroupId);
+		this.jdbc.update(FORGET_CONFIRMATIONS_SQL, clientGroupId);
 	}
 
 	/**

@@ -2,11 +2,14 @@ package dev.plasma.metrics;
 
 import java.time.Duration;
 
+import dev.plasma.sync.AccessDenial;
+import dev.plasma.sync.FailureReason;
 import dev.plasma.sync.MutationOutcome;
 import dev.plasma.sync.SyncObserver;
 
 /**
- * Feeds push and pull events into the {@code plasma.push.*} and {@code plasma.pull.*} meters of
+ * Feeds push, pull and access events into the {@code plasma.push.*}, {@code plasma.pull.*} and
+ * {@code plasma.access.*} meters of
  * {@link PlasmaMetrics}.
  */
 public class MicrometerSyncObserver implements SyncObserver {
@@ -24,6 +27,16 @@ public class MicrometerSyncObserver implements SyncObserver {
 	@Override
 	public void mutationProcessed(MutationOutcome outcome) {
 		this.metrics.mutationProcessed(outcome);
+	}
+
+	@Override
+	public void mutationFailed(FailureReason reason) {
+		this.metrics.mutationFailed(reason);
+	}
+
+	@Override
+	public void accessDenied(AccessDenial denial) {
+		this.metrics.accessDenied(denial);
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.plasma.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.plasma.changelog.ChangeLogStatus;
+import dev.plasma.clients.ClientGroupCleanupListener;
+import dev.plasma.clients.ClientGroups;
 import dev.plasma.changelog.ChangeLogStatusReader;
 import dev.plasma.compaction.CompactionListener;
 import dev.plasma.compaction.CompactionResult;
+import dev.plasma.sync.AccessDenial;
+import dev.plasma.sync.FailureReason;
 import dev.plasma.sync.MutationOutcome;
 
 /**
@@ -40,14 +45,29 @@ import dev.plasma.sync.MutationOutcome;
  * <li>{@code plasma.pull.requests} (counter, tag {@code kind} = {@code incremental} | {@code reset}): pulls
  * answered;</li>
  * <li>{@code plasma.push.duration} and {@code plasma.pull.duration} (timers): how long push and pull
- * requests took.</li>
+ * requests took;</li>
+ * <li>{@code plasma.push.failures} (counter, tag {@code reason} = {@code denied} | {@code error}): pushed
+ * mutations that failed permanently, {@code denied} when the user may not make them;</li>
+ * <li>{@code plasma.access.denied} (counter, tag {@code reason} = {@code unauthenticated} |
+ * {@code foreign-group}): sync requests refused with HTTP 401 (no user) or 403 (another user's client
+ * group);</li>
+ * <li>{@code plasma.clients.groups} (gauge, tag {@code state} = {@code active} | {@code deleted}): client
+ * groups in use, and tombstones of groups deleted for inactivity;</li>
+ * <li>{@code plasma.clients.cleanup.deleted} (counter): client groups deleted by cleanup runs of this
+ * instance;</li>
+ * <li>{@code plasma.clients.cleanup.last.run} (gauge): when a cleanup run of this instance last completed,
+ * in Unix epoch seconds (0 for never).</li>
  * </ul>
  * The gauges read a {@link ChangeLogStatusReader#cached() cached} status, so a scrape costs at most three
  * small queries per cache period (none of them counts the change log) and a compaction run refreshes it.
- * A gauge reads {@code NaN} while the database cannot be read. Push and pull meters are fed through
- * {@link MicrometerSyncObserver}, compaction meters through {@link CompactionListener}.
+ * The client-group gauges read counts cached for {@value #CLIENT_COUNTS_MAX_AGE_MILLIS} ms. A gauge reads
+ * {@code NaN} while the database cannot be read. Push, pull and access meters are fed through
+ * {@link MicrometerSyncObserver}, compaction meters through {@link CompactionListener}, cleanup meters
+ * through {@link ClientGroupCleanupListener}.
  */
-public class PlasmaMetrics implements MeterBinder, CompactionListener {
+public class PlasmaMetrics implements MeterBinder, CompactionListener, ClientGroupCleanupListener {
+
+	private static final long CLIENT_COUNTS_MAX_AGE_MILLIS = 10_000;
 
 	private static final Log logger = LogFactory.getLog(PlasmaMetrics.class);
 
@@ -55,15 +75,35 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener {
 
 	private final List<Meters> bound = new CopyOnWriteArrayList<>();
 
+	private final Supplier<ClientGroups> clientGroups;
+
 	private volatile long lastSuccessEpochSeconds;
+
+	private volatile long lastCleanupEpochSeconds;
+
+	private volatile ClientGroups.Counts clientCounts;
+
+	private volatile long clientCountsReadAt;
+
+	/**
+	 * Creates the binder without client-group gauges (they read {@code NaN}).
+	 * @param statusReader supplies the status reader for the gauges; may supply {@code null}, then the
+	 * gauges read {@code NaN}
+	 */
+	public PlasmaMetrics(Supplier<ChangeLogStatusReader> statusReader) {
+		this(statusReader, () -> null);
+	}
 
 	/**
 	 * Creates the binder.
 	 * @param statusReader supplies the status reader for the gauges; may supply {@code null}, then the
 	 * gauges read {@code NaN}
+	 * @param clientGroups supplies the client groups for their gauges; may supply {@code null}, then
+	 * those gauges read {@code NaN}
 	 */
-	public PlasmaMetrics(Supplier<ChangeLogStatusReader> statusReader) {
+	public PlasmaMetrics(Supplier<ChangeLogStatusReader> statusReader, Supplier<ClientGroups> clientGroups) {
 		this.statusReader = statusReader;
+		this.clientGroups = clientGroups;
 	}
 
 	@Override
@@ -80,6 +120,40 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener {
 			.baseUnit("seconds")
 			.strongReference(true)
 			.register(registry);
+		clientGauge(registry, "active", ClientGroups.Counts::active);
+		clientGauge(registry, "deleted", ClientGroups.Counts::deleted);
+		Gauge.builder("plasma.clients.cleanup.last.run", this, (metrics) -> metrics.lastCleanupEpochSeconds)
+			.description("When a client-group cleanup run of this instance last completed (Unix epoch seconds, 0 for never)")
+			.baseUnit("seconds")
+			.strongReference(true)
+			.register(registry);
+	}
+
+	private void clientGauge(MeterRegistry registry, String state, ToDoubleFunction<ClientGroups.Counts> value) {
+		Gauge.builder("plasma.clients.groups", this, (metrics) -> {
+			ClientGroups.Counts counts = metrics.clientCounts();
+			return (counts != null) ? value.applyAsDouble(counts) : Double.NaN;
+		}).description("Client groups by state").tag("state", state).strongReference(true).register(registry);
+	}
+
+	private ClientGroups.Counts clientCounts() {
+		long now = System.currentTimeMillis();
+		if (this.clientCounts != null && now - this.clientCountsReadAt < CLIENT_COUNTS_MAX_AGE_MILLIS) {
+			return this.clientCounts;
+		}
+		ClientGroups groups = this.clientGroups.get();
+		if (groups == null) {
+			return null;
+		}
+		try {
+			this.clientCounts = groups.count();
+			this.clientCountsReadAt = now;
+			return this.clientCounts;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Plasma: counting client groups for metrics failed", ex);
+			return null;
+		}
 	}
 
 	private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<ChangeLogStatus> value) {
@@ -133,6 +207,35 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener {
 		for (Meters meters : this.bound) {
 			meters.compactionFailure.increment();
 			meters.compactionDuration.record(duration);
+		}
+	}
+
+	@Override
+	public void cleanedUp(int deleted, Instant finishedAt) {
+		this.lastCleanupEpochSeconds = finishedAt.getEpochSecond();
+		this.clientCountsReadAt = 0;
+		for (Meters meters : this.bound) {
+			meters.clientsDeleted.increment(deleted);
+		}
+	}
+
+	/**
+	 * Counts one permanently failed mutation.
+	 * @param reason why it failed
+	 */
+	void mutationFailed(FailureReason reason) {
+		for (Meters meters : this.bound) {
+			meters.pushFailures.get(reason).increment();
+		}
+	}
+
+	/**
+	 * Counts one refused sync request.
+	 * @param denial why it was refused
+	 */
+	void accessDenied(AccessDenial denial) {
+		for (Meters meters : this.bound) {
+			meters.accessDenied.get(denial).increment();
 		}
 	}
 
@@ -191,6 +294,12 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener {
 
 		final Timer pullDuration;
 
+		final Map<FailureReason, Counter> pushFailures = new EnumMap<>(FailureReason.class);
+
+		final Map<AccessDenial, Counter> accessDenied = new EnumMap<>(AccessDenial.class);
+
+		final Counter clientsDeleted;
+
 		Meters(MeterRegistry registry) {
 			this.compactionSuccess = runs(registry, "success");
 			this.compactionFailure = runs(registry, "failure");
@@ -210,6 +319,21 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener {
 			this.pullResets = pulls(registry, "reset");
 			this.pushDuration = Timer.builder("plasma.push.duration").description("Duration of push requests").register(registry);
 			this.pullDuration = Timer.builder("plasma.pull.duration").description("Duration of pull requests").register(registry);
+			for (FailureReason reason : FailureReason.values()) {
+				this.pushFailures.put(reason, Counter.builder("plasma.push.failures")
+					.description("Pushed mutations that failed permanently, by reason")
+					.tag("reason", reason.tag())
+					.register(registry));
+			}
+			for (AccessDenial denial : AccessDenial.values()) {
+				this.accessDenied.put(denial, Counter.builder("plasma.access.denied")
+					.description("Sync requests refused with HTTP 401 or 403, by reason")
+					.tag("reason", denial.tag())
+					.register(registry));
+			}
+			this.clientsDeleted = Counter.builder("plasma.clients.cleanup.deleted")
+				.description("Client groups deleted for inactivity by this instance")
+				.register(registry);
 		}
 
 		private static Counter runs(MeterRegistry registry, String outcome) {

@@ -22,6 +22,20 @@ final class CompositeSyncObserver implements SyncObserver {
 	}
 
 	@Override
+	public void mutationFailed(FailureReason reason) {
+		for (SyncObserver observer : this.observers) {
+			observer.mutationFailed(reason);
+		}
+	}
+
+	@Override
+	public void accessDenied(AccessDenial denial) {
+		for (SyncObserver observer : this.observers) {
+			observer.accessDenied(denial);
+		}
+	}
+
+	@Override
 	public void pushCompleted(Duration duration) {
 		for (SyncObserver observer : this.observers) {
 			observer.pushCompleted(duration);

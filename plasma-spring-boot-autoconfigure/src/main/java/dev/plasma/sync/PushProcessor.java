@@ -24,6 +24,7 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plasma.capture.MutationOrigin;
+import dev.plasma.identity.SyncUserResolver;
 import dev.plasma.ledger.MutationLedger;
 import dev.plasma.mutation.MutationContext;
 import dev.plasma.mutation.MutatorRegistry;
@@ -61,7 +62,9 @@ import dev.plasma.sequencer.Sequencer;
  * follows the push sees its changes and confirmations; pulls never flush themselves.</li>
  * </ol>
  * Failures are logged after the commit, with client-supplied names escaped, so a retried attempt is
- * never logged twice.
+ * never logged twice. A mutation the user may not make (the mutator threw {@code MutationDeniedException}
+ * or Spring Security's {@code AccessDeniedException}) fails like any other, is logged at INFO without a
+ * stack trace and is counted with reason {@link FailureReason#DENIED}.
  */
 public class PushProcessor {
 
@@ -92,21 +95,40 @@ public class PushProcessor {
 	}
 
 	/**
-	 * Processes the mutations of one push, in order, in one transaction, and returns once their changes
-	 * are sequenced.
+	 * Processes the mutations of one push for the anonymous user; see {@link #push(String, String, List)}.
 	 * @param clientGroupId the pushing client group
 	 * @param mutations the mutations, possibly of several clients of the group
 	 * @return one result per mutation, in order
 	 */
 	public List<MutationResult> push(String clientGroupId, List<PushMutation> mutations) {
+		return push(clientGroupId, SyncUserResolver.ANONYMOUS, mutations);
+	}
+
+	/**
+	 * Processes the mutations of one push, in order, in one transaction, and returns once their changes
+	 * are sequenced.
+	 * @param clientGroupId the pushing client group
+	 * @param userName the user the push runs for, which mutators see in their {@link MutationContext}
+	 * @param mutations the mutations, possibly of several clients of the group
+	 * @return one result per mutation, in order
+	 */
+	public List<MutationResult> push(String clientGroupId, String userName, List<PushMutation> mutations) {
 		long started = System.nanoTime();
-		Attempt attempt = pushWithRetries(clientGroupId, mutations);
-		for (Failure failure : attempt.failures) {
-			logger.warn("Plasma: mutation " + describe(clientGroupId, failure.mutation()) + " failed and was skipped: "
-					+ LogSafe.escape(String.valueOf(failure.cause())), logger.isDebugEnabled() ? failure.cause() : null);
-		}
+		Attempt attempt = pushWithRetries(clientGroupId, userName, mutations);
 		for (MutationResult result : attempt.results) {
 			this.observer.mutationProcessed(result.outcome());
+		}
+		for (Failure failure : attempt.failures) {
+			FailureReason reason = FailureReason.of(failure.cause());
+			if (reason == FailureReason.DENIED) {
+				logger.info("Plasma: mutation " + describe(clientGroupId, failure.mutation()) + " was denied to user "
+						+ LogSafe.quote(userName) + ": " + LogSafe.escape(String.valueOf(failure.cause().getMessage())));
+			}
+			else {
+				logger.warn("Plasma: mutation " + describe(clientGroupId, failure.mutation()) + " failed and was skipped: "
+						+ LogSafe.escape(String.valueOf(failure.cause())), logger.isDebugEnabled() ? failure.cause() : null);
+			}
+			this.observer.mutationFailed(reason);
 		}
 		if (attempt.advanced || hasDuplicates(attempt.results)) {
 			this.sequencer.flush();
@@ -128,10 +150,10 @@ public class PushProcessor {
 		return false;
 	}
 
-	private Attempt pushWithRetries(String clientGroupId, List<PushMutation> mutations) {
+	private Attempt pushWithRetries(String clientGroupId, String userName, List<PushMutation> mutations) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return this.transactions.execute((status) -> attempt(status, clientGroupId, mutations));
+				return this.transactions.execute((status) -> attempt(status, clientGroupId, userName, mutations));
 			}
 			catch (RuntimeException ex) {
 				if (attempt >= ATTEMPTS || !isRetryable(ex)) {
@@ -144,7 +166,8 @@ public class PushProcessor {
 		}
 	}
 
-	private Attempt attempt(TransactionStatus status, String clientGroupId, List<PushMutation> mutations) {
+	private Attempt attempt(TransactionStatus status, String clientGroupId, String userName,
+			List<PushMutation> mutations) {
 		Map<String, ClientProgress> clients = lockClients(clientGroupId, mutations);
 		Attempt attempt = new Attempt(mutations.size());
 		this.origin.runAsEach((attribution) -> {
@@ -153,7 +176,7 @@ public class PushProcessor {
 				MutationOutcome outcome = client.skip(mutation.id());
 				if (outcome == null) {
 					attribution.attribute(clientGroupId, mutation.clientId(), mutation.id());
-					Exception failure = runInSavepoint(status, clientGroupId, mutation);
+					Exception failure = runInSavepoint(status, clientGroupId, userName, mutation);
 					if (failure != null) {
 						attempt.failures.add(new Failure(mutation, failure));
 					}
@@ -197,9 +220,10 @@ public class PushProcessor {
 	 * Runs one mutation inside a savepoint of the push transaction.
 	 * @return {@code null} when it applied, otherwise the permanent failure (its writes rolled back)
 	 */
-	private Exception runInSavepoint(TransactionStatus status, String clientGroupId, PushMutation mutation) {
+	private Exception runInSavepoint(TransactionStatus status, String clientGroupId, String userName,
+			PushMutation mutation) {
 		MutationContext context = new MutationContext(clientGroupId, mutation.clientId(), mutation.id(),
-				mutation.name(), mutation.timestamp());
+				mutation.name(), mutation.timestamp(), userName);
 		Object savepoint = status.createSavepoint();
 		try {
 			this.mutators.get(mutation.name()).mutate(mutation.args(), context);

@@ -30,6 +30,20 @@ public interface SyncObserver {
 	}
 
 	/**
+	 * Called once per mutation that failed permanently, after {@link #mutationProcessed}.
+	 * @param reason why it failed
+	 */
+	default void mutationFailed(FailureReason reason) {
+	}
+
+	/**
+	 * Called when a sync request was refused before anything ran (HTTP 401 or 403).
+	 * @param denial why
+	 */
+	default void accessDenied(AccessDenial denial) {
+	}
+
+	/**
 	 * Called when a push request completed.
 	 * @param duration how long it took
 	 */

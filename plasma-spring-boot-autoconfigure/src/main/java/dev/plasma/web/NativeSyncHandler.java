@@ -6,6 +6,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.BadSyncRequestException;
@@ -20,23 +21,24 @@ import dev.plasma.sync.PushProcessor;
  * <p>
  * Push answers <code>{"results":[{"clientID":"c1","id":1,"outcome":"applied"}]}</code>; pull answers
  * <code>{"cookie":"c1:...","lastMutationIDs":{"c1":5},"hasMore":false,"patch":[...]}</code>, where
- * {@code hasMore} tells the client to pull again at once.
+ * {@code hasMore} tells the client to pull again at once. A request for a client group deleted for
+ * inactivity is answered HTTP 410 <code>{"error":"ClientStateNotFound"}</code>.
  */
 public class NativeSyncHandler extends SyncHandlerSupport {
 
 	public NativeSyncHandler(JsonMapper jsonMapper, RequestLimits limits, PushProcessor pushProcessor,
-			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate) {
-		super(jsonMapper, limits, pushProcessor, pullProcessor, acceptedSchemaVersions, gate);
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate, SyncAccess access) {
+		super(jsonMapper, limits, pushProcessor, pullProcessor, acceptedSchemaVersions, gate, access);
 	}
 
 	@Override
-	ServerResponse push(JsonNode body) {
+	ServerResponse push(String user, JsonNode body) {
 		SyncRequests.Push push = this.requests.push(body);
 		if (push.pushVersion() != 1) {
 			throw new BadSyncRequestException("unsupported pushVersion " + push.pushVersion() + "; this server speaks 1");
 		}
 		checkSchemaVersion(push.schemaVersion());
-		List<MutationResult> results = runPush(push.clientGroupId(), push.mutations());
+		List<MutationResult> results = runPush(user, push.clientGroupId(), push.mutations());
 		return ok(this.responses.write((generator) -> {
 			generator.writeName("results");
 			generator.writeStartArray();
@@ -52,7 +54,7 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 	}
 
 	@Override
-	ServerResponse pull(JsonNode body) {
+	ServerResponse pull(String user, JsonNode body) {
 		SyncRequests.Pull pull = this.requests.pull(body);
 		if (pull.pullVersion() != 1) {
 			throw new BadSyncRequestException("unsupported pullVersion " + pull.pullVersion() + "; this server speaks 1");
@@ -65,11 +67,20 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 			}
 			cookieVersion = Cookie.decode(pull.cookie().stringValue());
 		}
-		return pull(pull.clientGroupId(), cookieVersion, (generator, header) -> {
+		return pull(user, pull.clientGroupId(), cookieVersion, (generator, header) -> {
 			generator.writeStringProperty("cookie", Cookie.encode(header.version()));
 			SyncResponses.writeIds(generator, "lastMutationIDs", header.lastMutationIds());
 			generator.writeBooleanProperty("hasMore", header.hasMore());
 		});
+	}
+
+	/**
+	 * Answers HTTP 410 <code>{"error":"ClientStateNotFound","message":...}</code>: the client drops its
+	 * state and starts a new client group.
+	 */
+	@Override
+	ServerResponse clientStateNotFound(String message) {
+		return json(HttpStatus.GONE, this.responses.error("ClientStateNotFound", message));
 	}
 
 	private void checkSchemaVersion(String schemaVersion) {

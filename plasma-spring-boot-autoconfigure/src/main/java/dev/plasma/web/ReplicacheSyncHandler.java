@@ -31,7 +31,8 @@ import dev.plasma.sync.PushProcessor;
  * its next push. Refusing the push would wedge a client whose outbox outgrew the limit while offline.</li>
  * <li>Protocol errors are HTTP 200 bodies: <code>{"error":"VersionNotSupported","versionType":...}</code>
  * and <code>{"error":"ClientStateNotFound"}</code> (for a cookie this server cannot have issued, such as
- * one from the future); the client then starts over.</li>
+ * one from the future, and for a push or pull of a client group deleted for inactivity); the client then
+ * starts over.</li>
  * </ul>
  */
 public class ReplicacheSyncHandler extends SyncHandlerSupport {
@@ -42,12 +43,12 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 	public static final String HAS_MORE_KEY = "plasma:hasMore";
 
 	public ReplicacheSyncHandler(JsonMapper jsonMapper, RequestLimits limits, PushProcessor pushProcessor,
-			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate) {
-		super(jsonMapper, limits, pushProcessor, pullProcessor, acceptedSchemaVersions, gate);
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate, SyncAccess access) {
+		super(jsonMapper, limits, pushProcessor, pullProcessor, acceptedSchemaVersions, gate, access);
 	}
 
 	@Override
-	ServerResponse push(JsonNode body) {
+	ServerResponse push(String user, JsonNode body) {
 		SyncRequests.Push push = this.requests.push(body, true);
 		if (push.pushVersion() != 1) {
 			return versionNotSupported("push");
@@ -55,13 +56,13 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		if (!schemaVersionAccepted(push.schemaVersion())) {
 			return versionNotSupported("schema");
 		}
-		runPush(push.clientGroupId(), push.mutations());
+		runPush(user, push.clientGroupId(), push.mutations());
 		return ok(this.responses.write((generator) -> {
 		}));
 	}
 
 	@Override
-	ServerResponse pull(JsonNode body) {
+	ServerResponse pull(String user, JsonNode body) {
 		SyncRequests.Pull pull = this.requests.pull(body);
 		if (pull.pullVersion() != 1) {
 			return versionNotSupported("pull");
@@ -72,7 +73,7 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		Long cookieVersion = cookieVersion(pull.cookie());
 		boolean toldMore = pull.cookie().isObject() && pull.cookie().path("more").asBoolean(false);
 		try {
-			return pull(pull.clientGroupId(), cookieVersion, (generator, header) -> {
+			return pull(user, pull.clientGroupId(), cookieVersion, (generator, header) -> {
 				generator.writeName("cookie");
 				generator.writeStartObject();
 				generator.writeNumberProperty("order", header.version());
@@ -94,6 +95,15 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		catch (CookieFromFutureException ex) {
 			return ok(this.responses.error("ClientStateNotFound", null));
 		}
+	}
+
+	/**
+	 * Answers HTTP 200 <code>{"error":"ClientStateNotFound"}</code>: the client then starts a new client
+	 * group.
+	 */
+	@Override
+	ServerResponse clientStateNotFound(String message) {
+		return ok(this.responses.error("ClientStateNotFound", null));
 	}
 
 	private static Long cookieVersion(JsonNode cookie) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -31,10 +31,13 @@ import dev.plasma.sync.PushMutation;
 import dev.plasma.sync.PushProcessor;
 
 /**
- * What both protocol adapters share: reading JSON bodies within the size limits, passing the
- * {@link ConnectionGate} before the database, and turning failures into answers: 400 for bad input, 413
- * for oversized bodies or too many mutations, 415 for a body that is not declared as JSON, 503 with
- * {@code Retry-After} for infrastructure failures (the client retries).
+ * What both protocol adapters share: resolving the request's user through {@link SyncAccess} before
+ * anything else, reading JSON bodies within the size limits, passing the {@link ConnectionGate} before
+ * the database, letting only the owner use a client group, and turning failures into answers: 401 for
+ * a request without a user, 403 for another user's client group, 400 for bad input, 413 for oversized
+ * bodies or too many mutations, 415 for a body that is not declared as JSON, the protocol's
+ * {@code ClientStateNotFound} for a deleted client group, 503 with {@code Retry-After} for
+ * infrastructure failures (the client retries).
  */
 public abstract class SyncHandlerSupport {
 
@@ -50,6 +53,8 @@ public abstract class SyncHandlerSupport {
 
 	private final ConnectionGate gate;
 
+	private final SyncAccess access;
+
 	/**
 	 * The most bytes of a pull's answer kept in memory; a larger answer (a full state) moves to a
 	 * temporary file until it is sent.
@@ -61,12 +66,13 @@ public abstract class SyncHandlerSupport {
 	private final JsonMapper jsonMapper;
 
 	SyncHandlerSupport(JsonMapper jsonMapper, RequestLimits limits, PushProcessor pushProcessor,
-			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate) {
+			PullProcessor pullProcessor, Set<String> acceptedSchemaVersions, ConnectionGate gate, SyncAccess access) {
 		this.requests = new SyncRequests(jsonMapper, limits);
 		this.responses = new SyncResponses(jsonMapper);
 		this.pushProcessor = pushProcessor;
 		this.pullProcessor = pullProcessor;
 		this.gate = gate;
+		this.access = access;
 		this.acceptedSchemaVersions = Set.copyOf(acceptedSchemaVersions);
 		this.jsonMapper = jsonMapper;
 	}
@@ -89,11 +95,23 @@ public abstract class SyncHandlerSupport {
 		return handle(request, false, this::pull);
 	}
 
-	abstract ServerResponse push(JsonNode body);
+	abstract ServerResponse push(String user, JsonNode body);
 
-	abstract ServerResponse pull(JsonNode body);
+	abstract ServerResponse pull(String user, JsonNode body);
 
-	private ServerResponse handle(ServerRequest request, boolean push, Function<JsonNode, ServerResponse> action) {
+	/**
+	 * Answers a request for a client group that was deleted for inactivity.
+	 * @param message why, for protocols that carry a message
+	 * @return the answer
+	 */
+	abstract ServerResponse clientStateNotFound(String message);
+
+	private ServerResponse handle(ServerRequest request, boolean push, BiFunction<String, JsonNode, ServerResponse> action) {
+		String user = this.access.user(request.servletRequest());
+		if (user == null) {
+			return json(HttpStatus.UNAUTHORIZED, this.responses.error("Unauthorized",
+					"the request is not authenticated; send credentials (an Authorization header)"));
+		}
 		if (!declaresJson(request)) {
 			return json(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 					this.responses.error("UnsupportedMediaType", "send the body as Content-Type: application/json"));
@@ -102,7 +120,13 @@ public abstract class SyncHandlerSupport {
 			HttpServletRequest servletRequest = request.servletRequest();
 			JsonNode body = push ? this.requests.readPushBody(servletRequest.getInputStream(), servletRequest.getContentLengthLong())
 					: this.requests.readPullBody(servletRequest.getInputStream(), servletRequest.getContentLengthLong());
-			return action.apply(body);
+			return action.apply(user, body);
+		}
+		catch (SyncAccess.ForeignClientGroupException ex) {
+			return json(HttpStatus.FORBIDDEN, this.responses.error("Forbidden", ex.getMessage()));
+		}
+		catch (SyncAccess.DeletedClientGroupException ex) {
+			return clientStateNotFound(ex.getMessage());
 		}
 		catch (PayloadTooLargeException ex) {
 			return json(HttpStatus.CONTENT_TOO_LARGE, this.responses.error("PayloadTooLarge", ex.getMessage()));
@@ -143,34 +167,38 @@ public abstract class SyncHandlerSupport {
 	}
 
 	/**
-	 * Runs a push's mutations, once the gate lets it through to the database.
+	 * Runs a push's mutations for a user, once the gate lets it through to the database and the user may
+	 * use the client group.
 	 */
-	List<MutationResult> runPush(String clientGroupId, List<PushMutation> mutations) {
+	List<MutationResult> runPush(String user, String clientGroupId, List<PushMutation> mutations) {
 		this.gate.enter();
-		List<MutationResult> results = this.pushProcessor.push(clientGroupId, mutations);
+		this.access.admit(user, clientGroupId);
+		List<MutationResult> results = this.pushProcessor.push(clientGroupId, user, mutations);
 		this.gate.answered();
 		return results;
 	}
 
 	/**
-	 * Runs a pull and writes its answer as it is read: {@code headerWriter} writes the protocol's fields,
-	 * followed by the {@code patch} array.
+	 * Runs a pull for a user and writes its answer as it is read: {@code headerWriter} writes the
+	 * protocol's fields, followed by the {@code patch} array.
 	 */
-	ServerResponse pull(String clientGroupId, Long cookieVersion, BiConsumer<JsonGenerator, PullHeader> headerWriter) {
-		return pull(clientGroupId, cookieVersion, headerWriter, (header, sink) -> {
+	ServerResponse pull(String user, String clientGroupId, Long cookieVersion,
+			BiConsumer<JsonGenerator, PullHeader> headerWriter) {
+		return pull(user, clientGroupId, cookieVersion, headerWriter, (header, sink) -> {
 		});
 	}
 
 	/**
-	 * Runs a pull like {@link #pull(String, Long, BiConsumer)} and lets {@code lastOperations} add the
-	 * protocol's own operations at the end of the patch.
+	 * Runs a pull like {@link #pull(String, String, Long, BiConsumer)} and lets {@code lastOperations} add
+	 * the protocol's own operations at the end of the patch.
 	 */
-	ServerResponse pull(String clientGroupId, Long cookieVersion, BiConsumer<JsonGenerator, PullHeader> headerWriter,
-			BiConsumer<PullHeader, PatchSink> lastOperations) {
+	ServerResponse pull(String user, String clientGroupId, Long cookieVersion,
+			BiConsumer<JsonGenerator, PullHeader> headerWriter, BiConsumer<PullHeader, PatchSink> lastOperations) {
 		PullResponseWriter writer = new PullResponseWriter(this.jsonMapper, PULL_MEMORY_LIMIT, headerWriter,
 				lastOperations);
 		try {
 			this.gate.enter();
+			this.access.admit(user, clientGroupId);
 			this.pullProcessor.pull(clientGroupId, cookieVersion, writer);
 			this.gate.answered();
 			return writer.finish();

@@ -27,7 +27,8 @@ class PlasmaWebMvcAutoConfigurationTests {
 	private static final AtomicInteger DATABASES = new AtomicInteger();
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(DataSourceAutoConfiguration.class,
-			PlasmaSchemaAutoConfiguration.class, PlasmaAutoConfiguration.class, PlasmaWebMvcAutoConfiguration.class);
+			PlasmaSchemaAutoConfiguration.class, PlasmaAutoConfiguration.class, PlasmaClientsAutoConfiguration.class,
+			PlasmaIdentityAutoConfiguration.class, PlasmaWebMvcAutoConfiguration.class);
 
 	private static String freshDatabase() {
 		return "spring.datasource.url=jdbc:h2:mem:web" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";

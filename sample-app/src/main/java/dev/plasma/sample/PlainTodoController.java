@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
  * can measure push throughput against a plain endpoint of the same app, in the same run. {@code todos} is a
  * synced table, so Plasma's capture trigger fires for these inserts too; that is intended: the ratio then
  * isolates what the push protocol itself costs. Not meant for real clients, whose writes should go through
- * push so that they are confirmed.
+ * push so that they are confirmed. It needs a user (any demo user) and writes todos that belong to no list,
+ * which only {@code admin} sees in {@code GET /todos}.
  */
 @RestController
 class PlainTodoController {

@@ -25,13 +25,15 @@ class ActuatorHttpTests {
 	private static final List<String> METERS = List.of("plasma.compaction.runs", "plasma.compaction.duration",
 			"plasma.compaction.removed", "plasma.compaction.floor", "plasma.compaction.last.success",
 			"plasma.changelog.entries", "plasma.changelog.head", "plasma.sequencer.pending", "plasma.push.mutations",
-			"plasma.pull.requests", "plasma.push.duration", "plasma.pull.duration");
+			"plasma.pull.requests", "plasma.push.duration", "plasma.pull.duration", "plasma.push.failures",
+			"plasma.access.denied", "plasma.clients.groups", "plasma.clients.cleanup.deleted",
+			"plasma.clients.cleanup.last.run");
 
 	@LocalServerPort
 	private int port;
 
 	private Response send(String method, String path, String body) throws Exception {
-		return JsonHttp.send(this.port, method, path, body);
+		return JsonHttp.sendAs("admin", this.port, method, path, body);
 	}
 
 	private static String push(String mutations) {

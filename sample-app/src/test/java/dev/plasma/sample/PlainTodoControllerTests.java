@@ -36,6 +36,7 @@ class PlainTodoControllerTests {
 	private HttpResponse<String> post(String body) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/plain/todos"))
 			.header("Content-Type", "application/json")
+			.header("Authorization", JsonHttp.basic("bob", "bob"))
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}

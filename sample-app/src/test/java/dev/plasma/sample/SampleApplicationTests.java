@@ -49,7 +49,7 @@ class SampleApplicationTests {
 		Map<String, Object> entry = entries.get(0);
 		assertThat(entry.get("op")).isEqualTo("put");
 		assertThat(entry.get("value"))
-			.isEqualTo("{\"id\":\"todo-1\",\"text\":\"Buy milk\",\"done\":false,\"created_at\":1700000000000}");
+			.isEqualTo("{\"id\":\"todo-1\",\"text\":\"Buy milk\",\"done\":false,\"created_at\":1700000000000,\"list_id\":null}");
 		assertThat(entry.get("client_group_id")).isNull();
 		assertThat(entry.get("mutation_id")).isNull();
 	}
@@ -71,17 +71,24 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void getTodosListsTheRows() throws Exception {
-		this.jdbc.update("INSERT INTO todos (id, text, done, created_at) VALUES (?, ?, ?, ?)", "todo-listed",
-				"Look at me", true, 1700000000002L);
+	void getTodosListsEveryRowToAdminAndTheRowsOfTheirListsToAUserAndNeedsCredentials() throws Exception {
+		this.jdbc.update("INSERT INTO lists (id, name, owner) VALUES ('bobs', 'Bob''s', 'bob')");
+		this.jdbc.update("INSERT INTO todos (id, list_id, text, done, created_at) VALUES (?, ?, ?, ?, ?)", "todo-listed",
+				"bobs", "Look at me", true, 1700000000002L);
+		String row = "{\"id\":\"todo-listed\",\"text\":\"Look at me\",\"done\":true,\"createdAt\":1700000000002}";
 
-		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/todos")).build(),
-					HttpResponse.BodyHandlers.ofString());
+		assertThat(getTodos("admin").body()).contains(row);
+		assertThat(getTodos("bob").body()).contains(row);
+		assertThat(getTodos("alice").body()).doesNotContain("todo-listed");
+		assertThat(getTodos(null).statusCode()).isEqualTo(401);
+	}
 
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body())
-			.contains("{\"id\":\"todo-listed\",\"text\":\"Look at me\",\"done\":true,\"createdAt\":1700000000002}");
+	private HttpResponse<String> getTodos(String user) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/todos"));
+		if (user != null) {
+			request.header("Authorization", JsonHttp.basic(user, user));
+		}
+		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private List<Map<String, Object>> awaitChanges(String table, String rowId) {

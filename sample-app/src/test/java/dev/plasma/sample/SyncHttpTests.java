@@ -41,6 +41,8 @@ class SyncHttpTests {
 	@BeforeEach
 	void emptyTheTodos() {
 		this.jdbc.update("DELETE FROM todos");
+		this.jdbc.update("DELETE FROM list_members");
+		this.jdbc.update("DELETE FROM lists");
 	}
 
 	private Response post(String path, String body) throws Exception {
