@@ -4,15 +4,20 @@
 // 1. Builds (unless --no-build) and starts sample-app as a real process on a free loopback port, against
 //    H2 (in memory), PostgreSQL or MariaDB (a database dropped and re-created for every run), waits for
 //    /actuator/health UP, and always stops it at the end.
-// 2. Runs many Replicache clients in this process, several per client group, each making random
-//    createTodo/updateTodo/deleteTodo mutations (some on contested IDs, so that some fail on the server).
+// 2. Runs many Replicache clients in this process, several per client group, the groups spread over the
+//    demo users alice, bob and carol (HTTP Basic on every request), each making random
+//    createTodo/updateTodo/deleteTodo mutations in its inbox and a list alice shares (some on contested IDs,
+//    some on todos its user may not write or that were deleted meanwhile: those fail on the server).
 //    Meanwhile todos are written behind Plasma's back: plain JdbcTemplate inserts through the sample
 //    app's POST /plain/todos (when the build has it), and on PostgreSQL and MariaDB psql or mariadb sessions (single statements
 //    and transactions that stay open for seconds).
 // 3. Lets everyone settle (push, pull, until no mutation is pending), then asserts that every client's
-//    todos/ keys equal the database rows exactly (GET /todos).
-// 4. Checks wire-level facts on every sync request the clients made, and a few protocol facts over raw
-//    fetch (cookie that does not move, VersionNotSupported, exactly-once on a re-sent mutation).
+//    todos/ keys equal the rows it should hold exactly: all todos (GET /todos as admin), or, when the server
+//    filters per user (read rules; detected by a probe, or --per-user-views on|off), GET /todos as its user.
+// 4. Checks wire-level facts on every sync request the clients made, a few protocol facts over raw fetch
+//    (cookie that does not move, VersionNotSupported, exactly-once on a re-sent mutation), 401 and 403,
+//    getAuth with a real client, sharing and unsharing with real clients (read rules only, else SKIPPED),
+//    and, in a second short app run with a retention of seconds, ClientStateNotFound for a deleted group.
 //
 // With --timing it measures instead: --clients N clients, each its own client group, make --mutations M
 // mutations each at once; the figure is the time from the first mutation until every client holds exactly
@@ -20,8 +25,8 @@
 //
 // Usage: node run-e2e.mjs --db h2|postgresql|mariadb [--no-build] [--seed N] [--groups N] [--clients-per-group N]
 //        [--mutations N] [--max-changes N] [--settle-seconds N] [--jar PATH] [--pg-database NAME]
-//        [--mariadb-database NAME] [--timing [--clients N]]
-// Ends with a line "e2e-<db>: N passed, M failed"; exit code 0 only when nothing failed.
+//        [--mariadb-database NAME] [--per-user-views auto|on|off] [--skip-lifecycle] [--timing [--clients N]]
+// Ends with a line "e2e-<db>: N passed, M failed[, K skipped (...)]"; exit code 0 only when nothing failed.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
