@@ -4,15 +4,20 @@
 // 1. Builds (unless --no-build) and starts sample-app as a real process on a free loopback port, against
 //    H2 (in memory), PostgreSQL or MariaDB (a database dropped and re-created for every run), waits for
 //    /actuator/health UP, and always stops it at the end.
-// 2. Runs many Replicache clients in this process, several per client group, each making random
-//    createTodo/updateTodo/deleteTodo mutations (some on contested IDs, so that some fail on the server).
+// 2. Runs many Replicache clients in this process, several per client group, the groups spread over the
+//    demo users alice, bob and carol (HTTP Basic on every request), each making random
+//    createTodo/updateTodo/deleteTodo mutations in its inbox and a list alice shares (some on contested IDs,
+//    some on todos its user may not write or that were deleted meanwhile: those fail on the server).
 //    Meanwhile todos are written behind Plasma's back: plain JdbcTemplate inserts through the sample
 //    app's POST /plain/todos (when the build has it), and on PostgreSQL and MariaDB psql or mariadb sessions (single statements
 //    and transactions that stay open for seconds).
 // 3. Lets everyone settle (push, pull, until no mutation is pending), then asserts that every client's
-//    todos/ keys equal the database rows exactly (GET /todos).
-// 4. Checks wire-level facts on every sync request the clients made, and a few protocol facts over raw
-//    fetch (cookie that does not move, VersionNotSupported, exactly-once on a re-sent mutation).
+//    todos/ keys equal the rows it should hold exactly: all todos (GET /todos as admin), or, when the server
+//    filters per user (read rules; detected by a probe, or --per-user-views on|off), GET /todos as its user.
+// 4. Checks wire-level facts on every sync request the clients made, a few protocol facts over raw fetch
+//    (cookie that does not move, VersionNotSupported, exactly-once on a re-sent mutation), 401 and 403,
+//    getAuth with a real client, sharing and unsharing with real clients (read rules only, else SKIPPED),
+//    and, in a second short app run with a retention of seconds, ClientStateNotFound for a deleted group.
 //
 // With --timing it measures instead: --clients N clients, each its own client group, make --mutations M
 // mutations each at once; the figure is the time from the first mutation until every client holds exactly
@@ -20,8 +25,8 @@
 //
 // Usage: node run-e2e.mjs --db h2|postgresql|mariadb [--no-build] [--seed N] [--groups N] [--clients-per-group N]
 //        [--mutations N] [--max-changes N] [--settle-seconds N] [--jar PATH] [--pg-database NAME]
-//        [--mariadb-database NAME] [--timing [--clients N]]
-// Ends with a line "e2e-<db>: N passed, M failed"; exit code 0 only when nothing failed.
+//        [--mariadb-database NAME] [--per-user-views auto|on|off] [--skip-lifecycle] [--timing [--clients N]]
+// Ends with a line "e2e-<db>: N passed, M failed[, K skipped (...)]"; exit code 0 only when nothing failed.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -55,12 +60,19 @@ const { values: opts } = parseArgs({
 		'mariadb-database': { type: 'string', default: process.env.PLASMA_E2E_MARIADB_DB ?? 'plasma_e2e' },
 		timing: { type: 'boolean', default: false },
 		clients: { type: 'string', default: '20' },
+		'per-user-views': { type: 'string', default: 'auto' },
+		'skip-lifecycle': { type: 'boolean', default: false },
 	},
 	strict: true,
 });
 const DB = opts.db;
 if (DB !== 'h2' && DB !== 'postgresql' && DB !== 'mariadb') {
 	console.error(`--db must be h2, postgresql or mariadb, got ${DB}`);
+	process.exit(2);
+}
+const PER_USER_OPTION = opts['per-user-views'];
+if (!['auto', 'on', 'off'].includes(PER_USER_OPTION)) {
+	console.error(`--per-user-views must be auto, on or off, got ${PER_USER_OPTION}`);
 	process.exit(2);
 }
 const GROUPS = Number(opts.groups);
@@ -112,11 +124,14 @@ const SQL = DB === 'mariadb'
 const HEALTH_TIMEOUT_MS = 150_000; // the app starts in 5-30 s; this machine can be busy
 const WORKLOAD_TIMEOUT_MS = 60_000;
 const SETTLE_TIMEOUT_MS = Number(opts['settle-seconds']) * 1000;
-const WATCHDOG_MS = 195_000 + SETTLE_TIMEOUT_MS; // whole run, build excluded
+// Whole run, build excluded; the client-lifecycle check starts the app a second time.
+const WATCHDOG_MS = 195_000 + SETTLE_TIMEOUT_MS + (opts.timing || opts['skip-lifecycle'] ? 0 : 180_000);
 
 const LOG_DIR = path.join(HERE, 'logs');
 fs.mkdirSync(LOG_DIR, { recursive: true });
-const APP_LOG = path.join(LOG_DIR, `app-${DB}.log`);
+const MAIN_LOG = path.join(LOG_DIR, `app-${DB}.log`);
+// The log of the app run going on: the main run, then the short client-lifecycle run.
+let APP_LOG = MAIN_LOG;
 
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -135,6 +150,20 @@ function rng(seed) {
 	};
 }
 const random = rng(SEED);
+
+// The sample app's demo users (HTTP Basic, password = name). Simulated clients are spread over the three
+// list users; admin reads the database truth (GET /todos answers admin with every todo) and the Actuator.
+const USERS = ['alice', 'bob', 'carol'];
+const basic = (user, password = user) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+// Every list todo of the run lives in the users' inboxes (inbox-<user>, made by createTodo without listId) or
+// in one list alice owns and shares with bob and carol (carol's membership is toggled during the workload).
+const SHARED_LIST = `shared-${RUN_ID}`;
+const LIST_IDS = [SHARED_LIST, ...USERS.map((user) => `inbox-${user}`)];
+// What each client must hold after settling. Without read rules every client receives every row: the
+// expected view of every user is "all todos" (GET /todos as admin). With read rules (partial sync) a client
+// receives the todos of the lists its user owns or is a member of, exactly what GET /todos answers that user.
+// Decided once per run by --per-user-views, or (auto) by a probe before the workload; see detectViews().
+let perUserViews = false;
 const pick = (items) => items[Math.floor(random() * items.length)];
 const randomText = (prefix) => `${prefix} ${Math.floor(random() * 1e9).toString(36)}`;
 
@@ -214,7 +243,7 @@ function appLogProblems() {
 			.split('\n')
 			.filter((line) => / (WARN|ERROR) /.test(line) || /Exception/.test(line))
 			// Expected: the contested creates that lose the race fail on the primary key.
-			.filter((line) => !/mutation 'createTodo' .* failed and was skipped: org\.springframework\.dao\.DuplicateKeyException/.test(line));
+			.filter((line) => !/mutation ["']createTodo["'] .* failed and was skipped: org\.springframework\.dao\.DuplicateKeyException/.test(line));
 	}
 	catch {
 		return [];
@@ -237,7 +266,8 @@ function finish(forceFail = false) {
 		console.log(`\nFailed checks:\n${results.filter((r) => !r.ok).map((r) => `  - ${r.name}`).join('\n')}`);
 		console.log(`App log: ${APP_LOG}`);
 	}
-	console.log(`\ne2e-${DB}: ${passed} passed, ${failed} failed`);
+	const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped (${skipped.join('; ')})` : '';
+	console.log(`\ne2e-${DB}: ${passed} passed, ${failed} failed${skippedNote}`);
 	process.exit(failed > 0 || results.length === 0 ? 1 : 0);
 }
 
@@ -327,7 +357,11 @@ function prepareDatabase() {
 	];
 }
 
-async function startApp(port, extraArgs) {
+async function startApp(port, extraArgs, logFile = MAIN_LOG) {
+	APP_LOG = logFile;
+	app = null;
+	appExited = false;
+	stopping = false;
 	if (!fs.existsSync(opts.jar)) {
 		throw new Error(`${opts.jar} does not exist: build it (drop --no-build)`);
 	}
@@ -384,6 +418,8 @@ const wire = {
 	pullPatchOps: 0,
 	movingPulls: 0, // pulls whose cookie moved
 	lastOrder: new Map(), // clientGroupID -> cookie order of the latest pull response
+	// Every answer that was not a plain 200 (401, 403, protocol errors), for the checks that provoke them.
+	errors: [], // {kind, group, status, error}
 };
 globalThis.fetch = async (input, init) => {
 	const url = typeof input === 'string' ? input : input.url;
@@ -405,6 +441,14 @@ globalThis.fetch = async (input, init) => {
 		// recorded below
 	}
 	if (response.status !== 200 || body === null || body.error !== undefined) {
+		let group = null;
+		try {
+			group = JSON.parse(requestText).clientGroupID ?? null;
+		}
+		catch {
+			// not JSON
+		}
+		wire.errors.push({ kind, group, status: response.status, error: body?.error ?? null });
 		if (wire.nonOk.length < 10) {
 			wire.nonOk.push({ kind, status: response.status, request: requestText.slice(0, 2000), response: responseText.slice(0, 2000) });
 		}
@@ -461,13 +505,18 @@ function inspectPull(request, body) {
 // Replicache clients
 // ------------------------------------------------------------------------------------------------
 // Client-side mutators mirror TodoMutators: the same keys (todos/<id>) and the server's row JSON shape.
+// Who may write is the server's business: a denied mutation changes nothing there, and the next pull
+// replaces the client's guess. The list mutators predict nothing (the server's lists/ rows arrive by pull).
 const mutators = {
-	async createTodo(tx, { id, text }) {
+	async createTodo(tx, { id, text, listId }) {
 		if (await tx.has(`todos/${id}`)) {
 			return; // the server's INSERT fails on the primary key: the mutation fails and changes nothing
 		}
-		await tx.set(`todos/${id}`, { id, text, done: false, created_at: Date.now() });
+		await tx.set(`todos/${id}`, { id, text, done: false, created_at: Date.now(), ...(listId ? { list_id: listId } : {}) });
 	},
+	async createList() {},
+	async shareList() {},
+	async unshareList() {},
 	async updateTodo(tx, { id, text, done }) {
 		const existing = await tx.get(`todos/${id}`);
 		if (existing === undefined) {
@@ -492,23 +541,33 @@ async function readTodos(rep) {
 	return new Map(entries);
 }
 
+// One simulated client's workload as its user: creates in the user's inbox or in the shared list, updates
+// and deletes of any todo it holds (denied on the server when the todo's list is not the user's, or when
+// it was deleted meanwhile), and, for alice (the shared list's owner), sometimes sharing the list with carol
+// or taking it back.
 async function runClient(client, base, stats) {
-	const { rep, label } = client;
+	const { rep, label, user } = client;
 	let created = 0;
 	for (let i = 0; i < MUTATIONS_PER_CLIENT; i++) {
 		const todos = await readTodos(rep);
 		const ids = [...todos.values()].map((todo) => todo.id);
 		const r = random();
+		const listId = random() < 0.5 ? SHARED_LIST : undefined; // undefined: the user's inbox
 		if (r < 0.06) {
 			// Contested ID shared by all clients: whoever's create reaches the server second fails on the
 			// primary key (a permanently failing mutation that must not wedge its client).
 			const id = `contested-${RUN_ID}-${Math.floor(random() * 4)}`;
-			await rep.mutate.createTodo({ id, text: randomText(`contested, created by ${label}`) });
+			await rep.mutate.createTodo({ id, text: randomText(`contested, created by ${label}`), listId });
 			stats.contested++;
+		}
+		else if (user === 'alice' && r < 0.1) {
+			const share = random() < 0.5;
+			await rep.mutate[share ? 'shareList' : 'unshareList']({ listId: SHARED_LIST, userName: 'carol' });
+			stats.shares++;
 		}
 		else if (ids.length === 0 || r < 0.4) {
 			const id = `${label}-${++created}`;
-			await rep.mutate.createTodo({ id, text: randomText(`todo of ${label}`) });
+			await rep.mutate.createTodo({ id, text: randomText(`todo of ${label}`), listId });
 			stats.creates++;
 		}
 		else if (r < 0.82) {
@@ -576,6 +635,11 @@ async function rawSqlWriter(isRunning, stats) {
 	let n = 0;
 	const sqlText = (prefix) => `'${randomText(prefix).replace(/'/g, "''")}'`;
 	const randomRow = SQL.pick(1);
+	// A list of the run, or NULL (a todo of no list: only admin's GET /todos has it).
+	const randomList = () => {
+		const list = pick([...LIST_IDS, null]);
+		return list === null ? 'NULL' : `'${list}'`;
+	};
 	const count = (kind) => {
 		stats.raw[kind] = (stats.raw[kind] ?? 0) + 1;
 	};
@@ -586,8 +650,13 @@ async function rawSqlWriter(isRunning, stats) {
 		while (isRunning()) {
 			const r = random();
 			if (r < 0.35) {
-				await psql.run(`INSERT INTO todos (id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${sqlText(`from ${SQL.client}`)}, ${random() < 0.5}, ${Date.now()});`);
+				await psql.run(`INSERT INTO todos (id, list_id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${randomList()}, ${sqlText(`from ${SQL.client}`)}, ${random() < 0.5}, ${Date.now()});`);
 				count('insert');
+			}
+			else if (r < 0.4) {
+				// Moves a todo to another list (or out of every list): with read rules it leaves some views.
+				await psql.run(`UPDATE todos SET list_id = ${randomList()} WHERE id = ${randomRow};`);
+				count('move');
 			}
 			else if (r < 0.65) {
 				await psql.run(`UPDATE todos SET text = ${sqlText('psql edit')}, done = NOT done WHERE id = ${randomRow};`);
@@ -606,10 +675,10 @@ async function rawSqlWriter(isRunning, stats) {
 				open++;
 				const sleepSeconds = (1 + random() * 2).toFixed(2);
 				longTransactions.push(sqlAsync(`BEGIN;
-INSERT INTO todos (id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${sqlText('slow psql')}, false, ${Date.now()});
+INSERT INTO todos (id, list_id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', '${SHARED_LIST}', ${sqlText('slow psql')}, false, ${Date.now()});
 UPDATE todos SET text = ${sqlText('slow psql edit')} WHERE id = ${randomRow};
 ${SQL.sleep(sleepSeconds)}
-INSERT INTO todos (id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', ${sqlText('slow psql late')}, true, ${Date.now()});
+INSERT INTO todos (id, list_id, text, done, created_at) VALUES ('sql-${RUN_ID}-${++n}', 'inbox-bob', ${sqlText('slow psql late')}, true, ${Date.now()});
 COMMIT;`).then((result) => {
 					open--;
 					count('long transaction');
@@ -632,7 +701,7 @@ async function plainWriter(base, isRunning, stats) {
 	let n = 0;
 	while (isRunning()) {
 		const id = `plain-${RUN_ID}-${++n}`;
-		const response = await postJson(`${base}/plain/todos`, { id, text: randomText('from POST /plain/todos') });
+		const response = await postJson(`${base}/plain/todos`, { id, text: randomText('from POST /plain/todos') }, pick(USERS));
 		stats.plain++;
 		if (response.status !== 201) {
 			stats.plainFailures.push(`${id}: ${response.status} ${response.text}`);
@@ -642,7 +711,7 @@ async function plainWriter(base, isRunning, stats) {
 }
 
 async function hasPlainEndpoint(base) {
-	const probe = await postJson(`${base}/plain/todos`, {}); // invalid on purpose: writes nothing
+	const probe = await postJson(`${base}/plain/todos`, {}, 'alice'); // invalid on purpose: writes nothing
 	return probe.status === 400;
 }
 
@@ -670,17 +739,43 @@ function compareWithDatabase(label, clientTodos, dbRows) {
 	return problems;
 }
 
-async function getTodos(base) {
-	const response = await fetchRaw(`${base}/todos`);
+// A GET with the user's HTTP Basic credentials (every endpoint but /actuator/health needs some).
+function getAs(url, user = 'admin') {
+	return fetchRaw(url, { headers: { authorization: basic(user) } });
+}
+
+// GET /todos as the user: admin gets every todo (the database truth), anyone else the todos of the lists
+// they own or are a member of.
+async function getTodos(base, user = 'admin') {
+	const response = await getAs(`${base}/todos`, user);
 	if (response.status !== 200) {
-		throw new Error(`GET /todos answered ${response.status}`);
+		throw new Error(`GET /todos as ${user} answered ${response.status}`);
 	}
 	return response.json();
 }
 
+// The rows a client of the user must hold after settling: see perUserViews.
+function expectedRows(base, user) {
+	return getTodos(base, perUserViews ? user : 'admin');
+}
+
+// Every user's expected rows at once (one snapshot per user, taken back to back).
+async function expectedViews(base) {
+	const views = new Map();
+	if (!perUserViews) {
+		const all = await getTodos(base, 'admin');
+		USERS.forEach((user) => views.set(user, all));
+		return views;
+	}
+	for (const user of USERS) {
+		views.set(user, await getTodos(base, user));
+	}
+	return views;
+}
+
 // The plasma.push.mutations counter for one outcome (0 when the meter does not exist yet).
 async function mutationCount(base, outcome) {
-	const response = await fetchRaw(`${base}/actuator/metrics/plasma.push.mutations?tag=outcome:${outcome}`);
+	const response = await getAs(`${base}/actuator/metrics/plasma.push.mutations?tag=outcome:${outcome}`);
 	if (response.status === 404) {
 		return 0;
 	}
@@ -688,10 +783,15 @@ async function mutationCount(base, outcome) {
 	return body.measurements?.find((m) => m.statistic === 'COUNT')?.value ?? Number.NaN;
 }
 
-async function postJson(url, body) {
+// POSTs JSON as the user (HTTP Basic), or without credentials when user is null; auth overrides the header.
+async function postJson(url, body, user = 'admin', auth = undefined) {
+	const headers = { 'content-type': 'application/json' };
+	if (auth !== undefined || user !== null) {
+		headers.authorization = auth ?? basic(user);
+	}
 	const response = await fetchRaw(url, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers,
 		body: JSON.stringify(body),
 	});
 	const text = await response.text();
@@ -706,23 +806,114 @@ async function postJson(url, body) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Timing (--timing): time from the first mutation until every client holds exactly the database's todos
+// Helpers of the checks
 // ------------------------------------------------------------------------------------------------
-// Each client makes its mutations back to back on its own todos (creates, updates, deletes; none fail)
-// while Replicache pushes them in the background. Then every client pushes and pulls, all at once, round
-// after round (the harness plays the poke that tells clients to pull), until no mutation is pending and
-// every client's todos/ keys equal GET /todos.
+// Raw pushes as a user, each from its own client group `<group>-<run>` (mutation IDs counted per group),
+// in batches of 25; returns every mutation's outcome (or the HTTP failure that stood in for it).
+const pushCounters = new Map();
+async function pushAs(base, user, group, ops) {
+	const clientGroupID = `${group}-${RUN_ID}`;
+	const outcomes = [];
+	for (let i = 0; i < ops.length; i += 25) {
+		const mutations = ops.slice(i, i + 25).map(({ name, args }) => {
+			const id = (pushCounters.get(clientGroupID) ?? 0) + 1;
+			pushCounters.set(clientGroupID, id);
+			return { clientID: `${group}-client`, id, name, args, timestamp: id };
+		});
+		const response = await postJson(`${base}/plasma/push`,
+			{ pushVersion: 1, clientGroupID, profileID: `p-${group}`, schemaVersion: '', mutations }, user);
+		outcomes.push(...(response.status === 200 && Array.isArray(response.json?.results)
+			? response.json.results.map((result) => result.outcome)
+			: mutations.map(() => `HTTP ${response.status} ${response.text.slice(0, 200)}`)));
+	}
+	return outcomes;
+}
+
+// Pushes and pulls one client until none of its mutations is pending.
+async function drain(rep, timeoutMs = 15000) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		await rep.push({ now: true }).catch(() => {});
+		await rep.pull({ now: true }).catch(() => {});
+		if ((await rep.experimentalPendingMutations()).length === 0) {
+			return true;
+		}
+		await sleep(100);
+	}
+	return false;
+}
+
+// Pulls one client until it holds exactly what GET /todos answers its user (or all todos without read
+// rules) and `also` holds for its todos; returns the last comparison.
+async function syncUntil(base, rep, user, also = () => true, timeoutMs = 15000) {
+	const deadline = Date.now() + timeoutMs;
+	let problems = ['not compared yet'];
+	let todos = new Map();
+	while (Date.now() < deadline) {
+		await rep.pull({ now: true }).catch(() => {});
+		todos = await readTodos(rep);
+		problems = compareWithDatabase(user, todos, await expectedRows(base, user));
+		if (problems.length === 0 && also(todos)) {
+			break;
+		}
+		await sleep(100);
+	}
+	return { todos, problems };
+}
+
+const skipped = [];
+function skip(name, reason) {
+	skipped.push(name);
+	console.log(`SKIPPED  ${name}: ${reason}`);
+}
+
+// Whether the server filters what each user receives (read rules). Auto-detected with one fact that holds
+// exactly when it does: bob's createTodo lands in bob's inbox list, which alice neither owns nor is a member
+// of; a fresh client group of alice that pulls a full state receives that todo only without read rules.
+// --per-user-views on|off states what the run expects instead, and then the probe must agree.
+async function detectViews(base) {
+	const probeId = `probe-${RUN_ID}`;
+	const outcomes = await pushAs(base, 'bob', 'probe-bob', [{ name: 'createTodo', args: { id: probeId, text: 'probe: in bob\'s inbox' } }]);
+	const pulled = await postJson(`${base}/plasma/pull`,
+		{ pullVersion: 1, clientGroupID: `probe-alice-${RUN_ID}`, profileID: 'p-probe', schemaVersion: '', cookie: null }, 'alice');
+	const aliceReceives = (pulled.json?.patch ?? []).some((op) => op.key === `todos/${probeId}`);
+	check(`views probe: bob's todo in his inbox applied; a fresh pull of alice answered 200 ${aliceReceives ? 'with' : 'without'} it`,
+		outcomes[0] === 'applied' && pulled.status === 200 && Array.isArray(pulled.json?.patch), `push ${outcomes}\npull ${pulled.status} ${pulled.text.slice(0, 1000)}`);
+	const serverFilters = !aliceReceives;
+	if (PER_USER_OPTION === 'auto') {
+		perUserViews = serverFilters;
+	}
+	else {
+		perUserViews = PER_USER_OPTION === 'on';
+		check(`--per-user-views ${PER_USER_OPTION}: the server ${perUserViews ? 'filters rows per user (read rules)' : 'sends every row to every user'}`,
+			perUserViews === serverFilters, `alice's full-state pull ${aliceReceives ? 'holds' : 'lacks'} bob's inbox todo ${probeId}`);
+	}
+	log(`expected views: ${perUserViews
+		? 'per user (read rules): each client must hold exactly GET /todos as its user'
+		: 'all todos for every client (no read rules): each client must hold exactly GET /todos as admin'} (--per-user-views ${PER_USER_OPTION})`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Timing (--timing): time from the first mutation until every client holds exactly the todos it should
+// ------------------------------------------------------------------------------------------------
+// Each client makes its mutations back to back on its own todos (creates in its user's inbox, updates,
+// deletes; none fail) while Replicache pushes them in the background. Then every client pushes and pulls,
+// all at once, round after round (the harness plays the poke that tells clients to pull), until no mutation
+// is pending and every client's todos/ keys equal its expected view (GET /todos as admin, or as its user
+// with read rules).
 async function measureConvergence(base, newClient, replicacheErrors) {
 	const clients = [];
 	for (let i = 1; i <= TIMING_CLIENTS; i++) {
 		const label = `t${i}`;
-		const rep = newClient(`timing-${RUN_ID}-${i}`, label, { pullInterval: 600000, pushDelay: 5 });
-		clients.push({ label, rep, mutations: 0, ids: [] });
+		const user = USERS[(i - 1) % USERS.length];
+		const rep = newClient(`timing-${RUN_ID}-${i}`, label, user, { pullInterval: 600000, pushDelay: 5 });
+		clients.push({ label, user, rep, mutations: 0, ids: [] });
 	}
-	// Everyone starts from the (empty) full state, so the figure holds no first pull of a newcomer.
+	// Everyone starts from the full state, so the figure holds no first pull of a newcomer.
 	await Promise.all(clients.map((c) => c.rep.pull({ now: true })));
 	const groups = new Set(await Promise.all(clients.map((c) => c.rep.clientGroupID)));
-	check(`${clients.length} Replicache clients, each its own client group`, groups.size === clients.length, [...groups]);
+	check(`${clients.length} Replicache clients of ${USERS.join(', ')}, each its own client group`, groups.size === clients.length, [...groups]);
+	const appliedBefore = await mutationCount(base, 'applied');
 
 	const started = performance.now();
 	await Promise.all(clients.map(async (client) => {
@@ -748,7 +939,7 @@ async function measureConvergence(base, newClient, replicacheErrors) {
 	let rounds = 0;
 	let converged = false;
 	let mismatches = [];
-	let dbRows = [];
+	let views = new Map();
 	const deadline = Date.now() + SETTLE_TIMEOUT_MS;
 	while (!converged && Date.now() < deadline) {
 		rounds++;
@@ -760,24 +951,25 @@ async function measureConvergence(base, newClient, replicacheErrors) {
 		if (pending.some((count) => count > 0)) {
 			continue;
 		}
-		dbRows = await getTodos(base);
+		views = await expectedViews(base);
 		mismatches = [];
 		for (const client of clients) {
-			const problems = compareWithDatabase(client.label, await readTodos(client.rep), dbRows);
+			const problems = compareWithDatabase(client.label, await readTodos(client.rep), views.get(client.user));
 			if (problems.length > 0) {
-				mismatches.push(...problems.map((problem) => `${client.label}: ${problem}`));
+				mismatches.push(...problems.map((problem) => `${client.label} (${client.user}): ${problem}`));
 			}
 		}
 		converged = mismatches.length === 0;
 	}
 	const convergedMs = performance.now() - started;
 	const total = clients.reduce((sum, c) => sum + c.mutations, 0);
-	check(`${clients.length} clients x ${MUTATIONS_PER_CLIENT} mutations converged: every client holds exactly the database's ${dbRows.length} todos`,
+	const sizes = USERS.map((user) => `${user} ${views.get(user)?.length ?? '?'}`).join(', ');
+	check(`${clients.length} clients x ${MUTATIONS_PER_CLIENT} mutations converged: every client holds exactly ${perUserViews ? 'its user\'s' : 'the database\'s'} todos (${sizes})`,
 		converged, mismatches.slice(0, 15).join('\n') || `not converged within ${SETTLE_TIMEOUT_MS / 1000}s`);
 	const unconfirmed = clients.filter((c) => (wire.maxConfirmed.get(c.rep.clientID) ?? 0) !== c.mutations);
 	check('every client saw all its mutations confirmed in lastMutationIDChanges', unconfirmed.length === 0,
 		unconfirmed.map((c) => `${c.label}: made ${c.mutations}, highest confirmed ${wire.maxConfirmed.get(c.rep.clientID) ?? 'none'}`).join('\n'));
-	const applied = await mutationCount(base, 'applied');
+	const applied = (await mutationCount(base, 'applied')) - appliedBefore;
 	check(`exactly once: ${total} mutations applied on the server`, applied === total, `applied ${applied}`);
 	check(`every sync request answered 200, cookies never backwards (${wire.pushes} pushes, ${wire.pulls} pulls)`,
 		wire.nonOk.length === 0 && wire.cookieViolations.length === 0, { nonOk: wire.nonOk, cookies: wire.cookieViolations });
@@ -809,40 +1001,53 @@ async function main() {
 
 	// --- clients ---------------------------------------------------------------------------------
 	const replicacheErrors = [];
-	// A Replicache client against the app; what it logs and every reset or update it asks for is an error.
-	const newClient = (name, label, options) => {
+	// A Replicache client of the user against the app (Authorization: Basic, Replicache's `auth` option);
+	// what it logs and every reset or update it asks for is an error (into options.errors when given).
+	const newClient = (name, label, user, { errors = replicacheErrors, syncBase = replicacheBase, ...options } = {}) => {
 		const rep = new Replicache({
 			name,
 			licenseKey: TEST_LICENSE_KEY,
-			pushURL: `${replicacheBase}/push`,
-			pullURL: `${replicacheBase}/pull`,
+			pushURL: `${syncBase}/push`,
+			pullURL: `${syncBase}/pull`,
+			auth: basic(user),
 			kvStore: 'mem',
 			mutators,
 			logLevel: 'error',
 			logSinks: [{
 				log(level, context, ...args) {
-					replicacheErrors.push(`${label} ${level} ${context ? JSON.stringify(context) : ''} ${args.map((a) => (a instanceof Error ? a.stack : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+					errors.push(`${label} ${level} ${context ? JSON.stringify(context) : ''} ${args.map((a) => (a instanceof Error ? a.stack : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
 				},
 			}],
 			...options,
 		});
-		rep.onClientStateNotFound = () => replicacheErrors.push(`${label}: onClientStateNotFound called`);
-		rep.onUpdateNeeded = (reason) => replicacheErrors.push(`${label}: onUpdateNeeded called: ${JSON.stringify(reason)}`);
+		rep.onClientStateNotFound = () => errors.push(`${label}: onClientStateNotFound called`);
+		rep.onUpdateNeeded = (reason) => errors.push(`${label}: onUpdateNeeded called: ${JSON.stringify(reason)}`);
 		return rep;
 	};
+	await detectViews(base);
 	if (TIMING) {
 		await measureConvergence(base, newClient, replicacheErrors);
 		stopping = true;
 		await stopApp();
 		return;
 	}
+
+	// alice's list, shared with bob and carol (carol's membership is toggled by alice's clients).
+	const setup = await pushAs(base, 'alice', 'setup-alice', [
+		{ name: 'createList', args: { id: SHARED_LIST, name: 'Shared' } },
+		{ name: 'shareList', args: { listId: SHARED_LIST, userName: 'bob' } },
+		{ name: 'shareList', args: { listId: SHARED_LIST, userName: 'carol' } },
+	]);
+	check(`alice created ${SHARED_LIST} and shared it with bob and carol`, setup.every((outcome) => outcome === 'applied'), setup);
+
 	const clients = [];
 	for (let g = 1; g <= GROUPS; g++) {
+		const user = USERS[(g - 1) % USERS.length];
 		for (let c = 1; c <= CLIENTS_PER_GROUP; c++) {
 			const label = `g${g}c${c}`;
 			const name = `e2e-${RUN_ID}-group${g}`; // same name = same client group (shared 'mem' store)
-			const rep = newClient(name, label, { pullInterval: 300, pushDelay: 5 });
-			const client = { label, group: g, rep, mutations: 0, clientGroupID: await rep.clientGroupID };
+			const rep = newClient(name, label, user, { pullInterval: 300, pushDelay: 5 });
+			const client = { label, user, group: g, rep, mutations: 0, clientGroupID: await rep.clientGroupID };
 			clients.push(client);
 		}
 	}
@@ -850,11 +1055,18 @@ async function main() {
 		const ids = new Set(clients.filter((c) => c.group === i + 1).map((c) => c.clientGroupID));
 		return ids.size === 1;
 	}) && new Set(clients.map((c) => c.clientGroupID)).size === GROUPS;
-	check(`${clients.length} Replicache clients formed ${GROUPS} client groups of ${CLIENTS_PER_GROUP}`, groupsOk,
-		clients.map((c) => `${c.label} clientID=${c.rep.clientID} clientGroupID=${c.clientGroupID}`).join('\n'));
+	check(`${clients.length} Replicache clients formed ${GROUPS} client groups of ${CLIENTS_PER_GROUP} (users ${[...new Set(clients.map((c) => c.user))].join(', ')})`, groupsOk,
+		clients.map((c) => `${c.label} (${c.user}) clientID=${c.rep.clientID} clientGroupID=${c.clientGroupID}`).join('\n'));
 
 	// --- workload: clients and raw SQL at the same time -----------------------------------------
-	const stats = { creates: 0, updates: 0, deletes: 0, contested: 0, raw: {}, rawFailures: [], plain: 0, plainFailures: [] };
+	const stats = { creates: 0, updates: 0, deletes: 0, contested: 0, shares: 0, raw: {}, rawFailures: [], plain: 0, plainFailures: [] };
+	const meterNames = (await (await getAs(`${base}/actuator/metrics`)).json()).names ?? [];
+	const hasMutationMeter = meterNames.includes('plasma.push.mutations');
+	// Setup and probe pushes ran before: the exactly-once count starts here.
+	const outcomesBefore = {};
+	for (const outcome of ['applied', 'failed']) {
+		outcomesBefore[outcome] = hasMutationMeter ? await mutationCount(base, outcome) : 0;
+	}
 	const workloadStarted = Date.now();
 	let clientsRunning = true;
 	const plain = await hasPlainEndpoint(base);
@@ -874,7 +1086,7 @@ async function main() {
 	}
 	const totalMutations = clients.reduce((sum, c) => sum + c.mutations, 0);
 	const workloadMs = Date.now() - workloadStarted;
-	check(`workload: ${totalMutations} client mutations (${stats.creates} creates, ${stats.contested} creates of contested IDs, ${stats.updates} updates, ${stats.deletes} deletes) in ${(workloadMs / 1000).toFixed(1)}s`,
+	check(`workload: ${totalMutations} client mutations (${stats.creates} creates, ${stats.contested} creates of contested IDs, ${stats.updates} updates, ${stats.deletes} deletes, ${stats.shares} shares/unshares) in ${(workloadMs / 1000).toFixed(1)}s`,
 		workloadOutcome === 'done', workloadOutcome instanceof Error ? workloadOutcome.stack : `outcome: ${workloadOutcome}`);
 	if (DB !== 'h2') {
 		const rawTotal = Object.values(stats.raw).reduce((a, b) => a + b, 0);
@@ -898,7 +1110,7 @@ async function main() {
 	let rounds = 0;
 	let pending = [];
 	let mismatches = [];
-	let dbRows = [];
+	let views = new Map();
 	let settled = false;
 	while (Date.now() - settleStarted < SETTLE_TIMEOUT_MS) {
 		if (appExited) {
@@ -913,10 +1125,10 @@ async function main() {
 			log(`settling, round ${rounds}: pending ${pending.join(',')}; todos per client ${sizes.join(',')}; last cookie order per group ${JSON.stringify(Object.fromEntries(wire.lastOrder))}`);
 		}
 		if (pending.every((count) => count === 0)) {
-			dbRows = await getTodos(base);
+			views = await expectedViews(base);
 			mismatches = [];
 			for (const client of clients) {
-				const problems = compareWithDatabase(client.label, await readTodos(client.rep), dbRows);
+				const problems = compareWithDatabase(client.label, await readTodos(client.rep), views.get(client.user));
 				if (problems.length > 0) {
 					mismatches.push({ client, problems });
 				}
@@ -929,21 +1141,31 @@ async function main() {
 		await sleep(150);
 	}
 	const settleMs = Date.now() - settleStarted;
-	log(`settled: ${settled} after ${rounds} push/pull rounds in ${(settleMs / 1000).toFixed(1)}s; database has ${dbRows.length} todos`);
+	const allRows = await getTodos(base, 'admin');
+	log(`settled: ${settled} after ${rounds} push/pull rounds in ${(settleMs / 1000).toFixed(1)}s; database has ${allRows.length} todos`
+		+ (perUserViews ? `; per user: ${USERS.map((user) => `${user} ${views.get(user)?.length ?? '?'}`).join(', ')}` : ''));
 	check(`every client's pending mutations drained (${rounds} rounds, ${(settleMs / 1000).toFixed(1)}s)`,
 		pending.every((count) => count === 0), clients.map((c, i) => `${c.label}: ${pending[i]} pending`).join('\n'));
 	// One final pull per client, then the comparison that counts.
 	await Promise.all(clients.map((c) => c.rep.pull({ now: true }).catch(() => {})));
-	dbRows = await getTodos(base);
+	views = await expectedViews(base);
 	for (const client of clients) {
 		const todos = await readTodos(client.rep);
-		const problems = compareWithDatabase(client.label, todos, dbRows);
-		check(`${client.label} holds exactly the database's ${dbRows.length} todos (client has ${todos.size})`, problems.length === 0,
-			[...problems.slice(0, 15), problems.length > 15 ? `... and ${problems.length - 15} more` : ''].join('\n'));
+		const expected = views.get(client.user);
+		const problems = compareWithDatabase(client.label, todos, expected);
+		check(`${client.label} (${client.user}) holds exactly ${perUserViews ? `the ${expected.length} todos GET /todos answers ${client.user}` : `the database's ${expected.length} todos`} (client has ${todos.size})`,
+			problems.length === 0, [...problems.slice(0, 15), problems.length > 15 ? `... and ${problems.length - 15} more` : ''].join('\n'));
 	}
+	const finalRows = await getTodos(base, 'admin');
 	check('the database holds todos of several clients' + (DB !== 'h2' ? ` and of ${SQL.client}` : '') + (plain ? ' and of POST /plain/todos' : ''),
-		new Set(dbRows.map((row) => row.id.split('-')[0])).size >= Math.min(3, clients.length),
-		dbRows.map((row) => row.id).join(', '));
+		new Set(finalRows.map((row) => row.id.split('-')[0])).size >= Math.min(3, clients.length),
+		finalRows.map((row) => row.id).join(', '));
+	if (perUserViews) {
+		// Read rules must actually hide something here: bob's inbox is nobody else's.
+		const hidden = USERS.every((user) => views.get(user).length < finalRows.length);
+		check('read rules: every user\'s view is a strict subset of the database', hidden,
+			USERS.map((user) => `${user} ${views.get(user).length} of ${finalRows.length}`).join(', '));
+	}
 
 	// --- what the wire showed -----------------------------------------------------------------------
 	log(`wire: ${wire.pushes} pushes, ${wire.pulls} pulls, statuses ${JSON.stringify(wire.statuses)}, ${wire.pullPatchOps} patch operations, ${wire.movingPulls} pulls moved the cookie`);
@@ -957,15 +1179,19 @@ async function main() {
 		unconfirmed.map((c) => `${c.label} (${c.rep.clientID}): made ${c.mutations}, highest confirmed ${wire.maxConfirmed.get(c.rep.clientID) ?? 'none'}`).join('\n'));
 	check('Replicache logged no errors and never asked for a reset or an update', replicacheErrors.length === 0,
 		replicacheErrors.slice(0, 20).join('\n'));
-	const meterNames = (await (await fetchRaw(`${base}/actuator/metrics`)).json()).names ?? [];
-	if (meterNames.includes('plasma.push.mutations')) {
+	if (hasMutationMeter) {
 		const outcomes = {};
 		for (const outcome of ['applied', 'failed', 'duplicate', 'gap']) {
 			outcomes[outcome] = await mutationCount(base, outcome);
 		}
-		log(`server mutation outcomes (plasma.push.mutations): ${JSON.stringify(outcomes)}`);
-		check(`exactly once: applied + failed on the server = ${totalMutations} mutations made by the clients (${outcomes.failed} failed, e.g. contested creates)`,
-			outcomes.applied + outcomes.failed === totalMutations, outcomes);
+		const applied = outcomes.applied - outcomesBefore.applied;
+		const failed = outcomes.failed - outcomesBefore.failed;
+		const deniedResponse = await getAs(`${base}/actuator/metrics/plasma.push.failures?tag=reason:denied`);
+		const denied = deniedResponse.status === 200
+			? (await deniedResponse.json()).measurements?.find((m) => m.statistic === 'COUNT')?.value : 0;
+		log(`server mutation outcomes (plasma.push.mutations, whole run): ${JSON.stringify(outcomes)}; denied ${denied}`);
+		check(`exactly once: applied + failed on the server = ${totalMutations} mutations made by the clients (${applied} applied, ${failed} failed: contested creates, and ${denied} denied: other users' todos, todos deleted meanwhile)`,
+			applied + failed === totalMutations, { applied, failed, outcomesBefore, outcomes });
 	}
 	else {
 		log('exactly-once count skipped: this build of the app has no plasma.push.mutations meter');
@@ -973,22 +1199,18 @@ async function main() {
 
 	await Promise.all(clients.map((c) => c.rep.close()));
 
-	// A client of its own group that pulls only when told to (no interval pull during a check).
-	const quietClient = (label) => newClient(`e2e-${RUN_ID}-${label}`, label, { pullInterval: 600000 });
+	// A client of alice, of its own group, that pulls only when told to (no interval pull during a check).
+	const quietClient = (label, user = 'alice', options = {}) => newClient(`e2e-${RUN_ID}-${label}`, label, user, { pullInterval: 600000, ...options });
 
 	// --- paging with the real client: a backlog over plasma.pull.max-changes, caught up through plasma:hasMore
-	if (plain) {
+	{
 		const pager = quietClient('pager'); // only the subscription below pulls
-		await pager.pull({ now: true });
-		const resetDeadline = Date.now() + 10000;
-		while ((await readTodos(pager)).size < dbRows.length && Date.now() < resetDeadline) {
-			await sleep(50);
-		}
+		const initial = await syncUntil(base, pager, 'alice', () => true, 10000);
 		const backlog = MAX_CHANGES * 3 + 7;
-		for (let i = 0; i < backlog; i++) {
-			await postJson(`${base}/plain/todos`, { id: `page-${RUN_ID}-${i}`, text: `paged ${i}` });
-		}
-		const expected = await getTodos(base);
+		// Behind its back, alice's todos from another of her client groups (raw pushes: visible with read rules too).
+		const fed = await pushAs(base, 'alice', 'pager-feed',
+			[...Array(backlog).keys()].map((i) => ({ name: 'createTodo', args: { id: `page-${RUN_ID}-${i}`, text: `paged ${i}` } })));
+		const expected = await expectedRows(base, 'alice');
 		const seenMore = [];
 		const unsubscribe = pager.subscribe((tx) => tx.get('plasma:hasMore'), {
 			onData(more) {
@@ -1013,33 +1235,28 @@ async function main() {
 		unsubscribe();
 		await pager.close();
 		check(`a client ${backlog} changes behind (plasma.pull.max-changes=${MAX_CHANGES}) catches up with one pull plus the pulls its plasma:hasMore subscription made (key set ${seenMore.length} times, then deleted)`,
-			pagerProblems.length === 0 && moreLeft === undefined && seenMore.length >= 2,
-			`hasMore values seen ${JSON.stringify(seenMore)}, left ${JSON.stringify(moreLeft)}\n${pagerProblems.slice(0, 10).join('\n')}`);
-		dbRows = expected;
+			initial.problems.length === 0 && fed.every((outcome) => outcome === 'applied')
+				&& pagerProblems.length === 0 && moreLeft === undefined && seenMore.length >= 2,
+			`initial ${initial.problems.slice(0, 5).join('; ')}\nfeed ${[...new Set(fed)]}\nhasMore values seen ${JSON.stringify(seenMore)}, left ${JSON.stringify(moreLeft)}\n${pagerProblems.slice(0, 10).join('\n')}`);
 	}
 
 	// --- compaction while a real client is behind: its next pull is a reset it must apply -------------
-	const status = await fetchRaw(`${base}/actuator/plasma`);
-	if (plain && status.ok) {
+	const status = await getAs(`${base}/actuator/plasma`);
+	if (status.ok) {
 		const laggard = quietClient('laggard');
-		await laggard.pull({ now: true });
-		const caughtUpDeadline = Date.now() + 10000;
-		while ((await readTodos(laggard)).size < dbRows.length && Date.now() < caughtUpDeadline) {
-			await sleep(50);
-		}
-		const heldBefore = (await readTodos(laggard)).size;
+		const before = await syncUntil(base, laggard, 'alice', () => true, 10000);
+		const heldBefore = before.todos;
 		// Behind its back: new rows, and one of its rows deleted by another client group's mutation.
-		for (let i = 0; i < 10; i++) {
-			await postJson(`${base}/plain/todos`, { id: `late-${RUN_ID}-${i}`, text: `late ${i}` });
-		}
-		// A row the laggard holds: compaction drops its put and its del together, so only a reset removes it.
-		const victim = dbRows[0].id;
-		const deleted = await postJson(`${base}/plasma/push`, { pushVersion: 1, clientGroupID: `deleter-${RUN_ID}`, profileID: 'p', schemaVersion: '',
-			mutations: [{ clientID: 'deleter', id: 1, name: 'deleteTodo', args: { id: victim }, timestamp: 1 }] });
-		const head = (await (await fetchRaw(`${base}/actuator/plasma`)).json()).head;
-		const compacted = await postJson(`${base}/actuator/plasma`, { safeUpToVersion: head });
+		const late = await pushAs(base, 'alice', 'late-feed',
+			[...Array(10).keys()].map((i) => ({ name: 'createTodo', args: { id: `late-${RUN_ID}-${i}`, text: `late ${i}` } })));
+		// A row the laggard holds that alice may delete: compaction drops its put and its del together, so
+		// only a reset removes it.
+		const victim = (await getTodos(base, 'alice')).find((row) => heldBefore.has(`todos/${row.id}`))?.id;
+		const deleted = await pushAs(base, 'alice', 'deleter', [{ name: 'deleteTodo', args: { id: victim } }]);
+		const head = (await (await getAs(`${base}/actuator/plasma`)).json()).head;
+		const compacted = await postJson(`${base}/actuator/plasma`, { safeUpToVersion: head }, 'admin');
 		await laggard.pull({ now: true });
-		const expected = await getTodos(base);
+		const expected = await expectedRows(base, 'alice');
 		const resetDeadline = Date.now() + 10000;
 		let laggardProblems = ['not compared yet'];
 		while (Date.now() < resetDeadline) {
@@ -1051,54 +1268,173 @@ async function main() {
 		}
 		const laggardTodos = await readTodos(laggard);
 		await laggard.close();
-		check(`a client behind a compaction (floor raised to ${head}, ${compacted.json?.result?.removed} entries removed) is reset by its next pull and holds exactly the database's ${expected.length} todos, without the row deleted meanwhile`,
-			deleted.json?.results?.[0]?.outcome === 'applied' && compacted.json?.status === 'compacted' && compacted.json?.result?.floor === head
-				&& heldBefore === dbRows.length && laggardProblems.length === 0 && !laggardTodos.has(`todos/${victim}`)
-				&& !expected.some((row) => row.id === victim),
-			`delete ${deleted.text}\ncompaction ${compacted.text}\nheld before ${heldBefore} of ${dbRows.length}\n${laggardProblems.slice(0, 10).join('\n')}`);
-		dbRows = expected;
+		const all = await getTodos(base, 'admin');
+		check(`a client behind a compaction (floor raised to ${head}, ${compacted.json?.result?.removed} entries removed) is reset by its next pull and holds exactly the ${expected.length} todos it should, without the row deleted meanwhile`,
+			before.problems.length === 0 && victim !== undefined && late.every((outcome) => outcome === 'applied')
+				&& deleted[0] === 'applied' && compacted.json?.status === 'compacted' && compacted.json?.result?.floor === head
+				&& laggardProblems.length === 0 && !laggardTodos.has(`todos/${victim}`) && !all.some((row) => row.id === victim),
+			`before ${before.problems.slice(0, 5).join('; ')}\nvictim ${victim}, delete ${deleted}, late ${[...new Set(late)]}\ncompaction ${compacted.text}\n${laggardProblems.slice(0, 10).join('\n')}`);
 	}
 
-	// --- protocol facts over raw fetch ---------------------------------------------------------------
+	// --- protocol facts over raw fetch (as alice) --------------------------------------------------------
 	const rawGroup = `raw-${RUN_ID}`;
-	const pullBody = (cookie) => ({ pullVersion: 1, clientGroupID: rawGroup, profileID: 'p-raw', schemaVersion: '', cookie });
-	const pushBody = (pushVersion, mutations) => ({ pushVersion, clientGroupID: rawGroup, profileID: 'p-raw', schemaVersion: '', mutations });
-	const first = await postJson(`${replicacheBase}/pull`, pullBody(null));
+	const pullBody = (cookie, group = rawGroup) => ({ pullVersion: 1, clientGroupID: group, profileID: 'p-raw', schemaVersion: '', cookie });
+	const pushBody = (pushVersion, mutations, group = rawGroup) => ({ pushVersion, clientGroupID: group, profileID: 'p-raw', schemaVersion: '', mutations });
+	const todoOps = (json) => (json?.patch ?? []).filter((op) => op.key?.startsWith('todos/'));
+	const aliceRows = await expectedRows(base, 'alice');
+	const first = await postJson(`${replicacheBase}/pull`, pullBody(null), 'alice');
 	const firstOk = first.status === 200 && first.json?.patch?.[0]?.op === 'clear'
-		&& first.json.patch.length === dbRows.length + 1 && typeof first.json.cookie?.order === 'number';
-	check(`raw pull without cookie: 200, clear + ${dbRows.length} puts, ordered cookie`, firstOk, first.text.slice(0, 1500));
+		&& todoOps(first.json).length === aliceRows.length && todoOps(first.json).every((op) => op.op === 'put')
+		&& typeof first.json.cookie?.order === 'number';
+	check(`raw pull without cookie: 200, clear + the ${aliceRows.length} todos alice should hold, ordered cookie`, firstOk, first.text.slice(0, 1500));
 	const cookie = first.json?.cookie ?? null;
-	const again = await postJson(`${replicacheBase}/pull`, pullBody(cookie));
+	const again = await postJson(`${replicacheBase}/pull`, pullBody(cookie), 'alice');
 	const againOk = again.status === 200 && isDeepStrictEqual(again.json?.cookie, cookie) && Array.isArray(again.json?.patch)
 		&& again.json.patch.length === 0 && Object.keys(again.json.lastMutationIDChanges ?? {}).length === 0;
 	check('raw pull with the cookie just returned: same cookie, empty patch, no lastMutationIDChanges', againOk,
 		`request cookie ${JSON.stringify(cookie)}\nresponse ${again.status} ${again.text}`);
 
-	const v2 = await postJson(`${replicacheBase}/push`, pushBody(2, []));
+	const v2 = await postJson(`${replicacheBase}/push`, pushBody(2, []), 'alice');
 	check('push with pushVersion 2: HTTP 200 {"error":"VersionNotSupported","versionType":"push"}',
 		v2.status === 200 && isDeepStrictEqual(v2.json, { error: 'VersionNotSupported', versionType: 'push' }), `${v2.status} ${v2.text}`);
-	const pv2 = await postJson(`${replicacheBase}/pull`, { ...pullBody(null), pullVersion: 2 });
+	const pv2 = await postJson(`${replicacheBase}/pull`, { ...pullBody(null), pullVersion: 2 }, 'alice');
 	check('pull with pullVersion 2: HTTP 200 {"error":"VersionNotSupported","versionType":"pull"}',
 		pv2.status === 200 && isDeepStrictEqual(pv2.json, { error: 'VersionNotSupported', versionType: 'pull' }), `${pv2.status} ${pv2.text}`);
 
 	const rawId = `raw-${RUN_ID}-1`;
 	const mutation = { clientID: 'raw-client', id: 1, name: 'createTodo', args: { id: rawId, text: 'raw push' }, timestamp: 1.5 };
-	const pushed = await postJson(`${replicacheBase}/push`, pushBody(1, [mutation]));
-	const afterPush = await postJson(`${replicacheBase}/pull`, pullBody(cookie));
+	const pushed = await postJson(`${replicacheBase}/push`, pushBody(1, [mutation]), 'alice');
+	const afterPush = await postJson(`${replicacheBase}/pull`, pullBody(cookie), 'alice');
 	const afterPushOk = pushed.status === 200 && afterPush.status === 200
 		&& afterPush.json?.cookie?.order > cookie?.order
 		&& isDeepStrictEqual(afterPush.json.lastMutationIDChanges, { 'raw-client': 1 })
-		&& afterPush.json.patch.length === 1 && afterPush.json.patch[0].key === `todos/${rawId}` && afterPush.json.patch[0].value?.text === 'raw push';
+		&& todoOps(afterPush.json).length === 1 && todoOps(afterPush.json)[0].key === `todos/${rawId}` && todoOps(afterPush.json)[0].value?.text === 'raw push';
 	check('raw push then pull: the cookie moves, lastMutationIDChanges {"raw-client":1}, the new row in the patch', afterPushOk,
 		`push ${pushed.status} ${pushed.text}\npull ${afterPush.status} ${afterPush.text}`);
 	const cookie2 = afterPush.json?.cookie ?? null;
-	const resent = await postJson(`${replicacheBase}/push`, pushBody(1, [{ ...mutation, args: { id: rawId, text: 'must not run twice' } }]));
-	const afterResend = await postJson(`${replicacheBase}/pull`, pullBody(cookie2));
+	const resent = await postJson(`${replicacheBase}/push`, pushBody(1, [{ ...mutation, args: { id: rawId, text: 'must not run twice' } }]), 'alice');
+	const afterResend = await postJson(`${replicacheBase}/pull`, pullBody(cookie2), 'alice');
 	const rawRow = (await getTodos(base)).find((row) => row.id === rawId);
 	check('re-sent mutation 1 is not run again: 200, same cookie, empty patch, row unchanged',
 		resent.status === 200 && afterResend.status === 200 && isDeepStrictEqual(afterResend.json?.cookie, cookie2)
 		&& afterResend.json.patch.length === 0 && rawRow?.text === 'raw push',
 		`push ${resent.status} ${resent.text}\npull ${afterResend.status} ${afterResend.text}\nrow ${JSON.stringify(rawRow)}`);
+
+	// --- who is asking: 401 without (or with wrong) credentials, 403 for another user's client group ------
+	{
+		const endpoints = [
+			['Replicache push', `${replicacheBase}/push`, pushBody(1, [])],
+			['Replicache pull', `${replicacheBase}/pull`, pullBody(null)],
+			['native push', `${base}/plasma/push`, pushBody(1, [])],
+			['native pull', `${base}/plasma/pull`, pullBody(null)],
+		];
+		const answers = [];
+		for (const [name, url, body] of endpoints) {
+			const none = await postJson(url, body, null);
+			const wrong = await postJson(url, body, null, basic('alice', 'not-her-password'));
+			answers.push({ name, none: `${none.status} ${none.text}`, wrong: wrong.status, ok: none.status === 401 && none.json?.error === 'Unauthorized' && wrong.status === 401 });
+		}
+		check('no credentials: 401 {"error":"Unauthorized"} on both adapters\' push and pull; a wrong password: 401',
+			answers.every((answer) => answer.ok), answers);
+	}
+	{
+		// A client group of alice (claimed by her pull and push), then bob names it on both adapters.
+		const owned = `owned-${RUN_ID}`;
+		const claim = await postJson(`${replicacheBase}/pull`, pullBody(null, owned), 'alice');
+		const alicePush = await postJson(`${replicacheBase}/push`, pushBody(1, [{ clientID: 'alice-c', id: 1, name: 'createTodo', args: { id: `owned-${RUN_ID}-1`, text: 'alice\'s' }, timestamp: 1 }], owned), 'alice');
+		const claimed = await postJson(`${replicacheBase}/pull`, pullBody(claim.json?.cookie ?? null, owned), 'alice');
+		const ownCookie = claimed.json?.cookie ?? null;
+		const stolen = (suffix) => ({ clientID: 'bob-c', id: 1, name: 'createTodo', args: { id: `stolen-${RUN_ID}-${suffix}`, text: 'bob in alice\'s group' }, timestamp: 1 });
+		const attempts = {
+			'Replicache push': await postJson(`${replicacheBase}/push`, pushBody(1, [stolen('r')], owned), 'bob'),
+			'Replicache pull': await postJson(`${replicacheBase}/pull`, pullBody(null, owned), 'bob'),
+			'native push': await postJson(`${base}/plasma/push`, pushBody(1, [stolen('n')], owned), 'bob'),
+			'native pull': await postJson(`${base}/plasma/pull`, pullBody(null, owned), 'bob'),
+		};
+		const after = await postJson(`${replicacheBase}/pull`, pullBody(ownCookie, owned), 'alice');
+		const rows = await getTodos(base, 'admin');
+		const forbidden = Object.values(attempts).every((answer) => answer.status === 403 && answer.json?.error === 'Forbidden');
+		const unchanged = !rows.some((row) => row.id.startsWith(`stolen-${RUN_ID}`)) && after.status === 200
+			&& isDeepStrictEqual(after.json?.cookie, ownCookie) && after.json.patch.length === 0
+			&& Object.keys(after.json.lastMutationIDChanges ?? {}).length === 0;
+		check('bob naming alice\'s client group: 403 {"error":"Forbidden"} on both adapters\' push and pull, and nothing changed (no todo, alice\'s cookie and confirmations as they were)',
+			claim.status === 200 && alicePush.status === 200 && isDeepStrictEqual(claimed.json?.lastMutationIDChanges, { 'alice-c': 1 }) && forbidden && unchanged,
+			`claim ${claim.status}, alice's push ${alicePush.status} ${alicePush.text}, alice's pull ${claimed.status} ${claimed.text.slice(0, 300)}\n`
+			+ Object.entries(attempts).map(([name, answer]) => `${name}: ${answer.status} ${answer.text}`).join('\n')
+			+ `\nalice afterwards: ${after.status} ${after.text.slice(0, 500)}`);
+	}
+
+	// --- getAuth: a real client with wrong credentials gets 401, asks getAuth, and its push lands ----------
+	{
+		const errors = [];
+		let getAuthCalls = 0;
+		const authRep = quietClient('auth', 'bob', { auth: basic('bob', 'stale-password'), errors });
+		authRep.getAuth = () => {
+			getAuthCalls++;
+			return basic('bob');
+		};
+		const authGroup = await authRep.clientGroupID;
+		const authTodo = `auth-${RUN_ID}`;
+		await authRep.mutate.createTodo({ id: authTodo, text: 'pushed after getAuth' });
+		const drained = await drain(authRep);
+		const landed = (await getTodos(base, 'admin')).some((row) => row.id === authTodo);
+		const view = await syncUntil(base, authRep, 'bob', (todos) => todos.has(`todos/${authTodo}`), 10000);
+		const unauthorized = wire.errors.filter((e) => e.group === authGroup && e.status === 401);
+		const otherErrors = wire.errors.filter((e) => e.group === authGroup && e.status !== 401);
+		await authRep.close();
+		check(`getAuth: a Replicache client with a wrong password got 401 (${unauthorized.length}x), getAuth was called (${getAuthCalls}x) and returned the right header, its createTodo reached the database and the client holds what bob should`,
+			unauthorized.length >= 1 && getAuthCalls >= 1 && drained && landed && view.problems.length === 0 && otherErrors.length === 0,
+			`401s ${JSON.stringify(unauthorized)}, other errors ${JSON.stringify(otherErrors)}, getAuth ${getAuthCalls}x, drained ${drained}, landed ${landed}\n${view.problems.slice(0, 10).join('\n')}`);
+	}
+
+	// --- sharing with real clients: alice shares a list with bob, then takes it back (read rules only) -----
+	const shareName = 'sharing: bob\'s Replicache client receives the todos of a list alice shares with him, and loses them when she unshares';
+	if (!perUserViews) {
+		skip(shareName, 'the server sends every row to every user (no read rules), so sharing changes nothing a client receives');
+	}
+	else {
+		const errors = [];
+		const aliceRep = quietClient('share-alice', 'alice', { errors });
+		const bobRep = quietClient('share-bob', 'bob', { errors });
+		const list = `trip-${RUN_ID}`;
+		const tripIds = [0, 1, 2].map((i) => `trip-${RUN_ID}-${i}`);
+		const tripKeys = (ids) => ids.map((id) => `todos/${id}`);
+		await aliceRep.mutate.createList({ id: list, name: 'Trip' });
+		for (const id of tripIds) {
+			await aliceRep.mutate.createTodo({ id, text: `pack ${id}`, listId: list });
+		}
+		const created = await drain(aliceRep);
+		const beforeShare = await syncUntil(base, bobRep, 'bob', (todos) => tripKeys(tripIds).every((key) => !todos.has(key)));
+		await aliceRep.mutate.shareList({ listId: list, userName: 'bob' });
+		const shared = await drain(aliceRep);
+		const afterShare = await syncUntil(base, bobRep, 'bob', (todos) => tripKeys(tripIds).every((key) => todos.has(key)));
+		// Now a member: bob's edit lands, and alice's next todo reaches him incrementally.
+		await bobRep.mutate.updateTodo({ id: tripIds[0], done: true });
+		const bobEdited = await drain(bobRep);
+		tripIds.push(`trip-${RUN_ID}-3`);
+		await aliceRep.mutate.createTodo({ id: tripIds[3], text: 'added after sharing', listId: list });
+		const added = await drain(aliceRep);
+		const afterAdd = await syncUntil(base, bobRep, 'bob', (todos) => tripKeys(tripIds).every((key) => todos.has(key)));
+		const doneRow = (await getTodos(base, 'admin')).find((row) => row.id === tripIds[0]);
+		check('sharing: after alice shares her list with bob, his Replicache client holds its todos (and exactly GET /todos as bob), his edit lands, and a todo she adds later reaches him',
+			created && beforeShare.problems.length === 0 && shared && afterShare.problems.length === 0 && bobEdited && doneRow?.done === true
+				&& added && afterAdd.problems.length === 0,
+			`created ${created}, before sharing ${beforeShare.problems.slice(0, 5).join('; ')}\nshared ${shared}: ${afterShare.problems.slice(0, 5).join('; ')}\n`
+			+ `bob's edit ${bobEdited} ${JSON.stringify(doneRow)}\nadded ${added}: ${afterAdd.problems.slice(0, 5).join('; ')}`);
+		await aliceRep.mutate.unshareList({ listId: list, userName: 'bob' });
+		const unshared = await drain(aliceRep);
+		const afterUnshare = await syncUntil(base, bobRep, 'bob', (todos) => tripKeys(tripIds).every((key) => !todos.has(key)));
+		// No longer a member: bob's edit is denied and changes nothing.
+		await bobRep.mutate.updateTodo({ id: tripIds[1], text: 'bob was here' });
+		const deniedDrained = await drain(bobRep);
+		const untouched = (await getTodos(base, 'admin')).find((row) => row.id === tripIds[1]);
+		const afterDenied = await syncUntil(base, bobRep, 'bob', (todos) => !todos.has(`todos/${tripIds[1]}`));
+		check('unsharing: after alice unshares, bob\'s client loses all 4 todos of her list (exactly GET /todos as bob), and his edit of one is denied',
+			unshared && afterUnshare.problems.length === 0 && deniedDrained && untouched?.text === `pack ${tripIds[1]}` && afterDenied.problems.length === 0,
+			`unshared ${unshared}: ${afterUnshare.problems.slice(0, 10).join('; ')}\ndenied edit drained ${deniedDrained}, row ${JSON.stringify(untouched)}\n${afterDenied.problems.slice(0, 5).join('; ')}`);
+		check('sharing clients: Replicache logged no errors', errors.length === 0, errors.slice(0, 10).join('\n'));
+		await Promise.all([aliceRep.close(), bobRep.close()]);
+	}
 
 	const problems = appLogProblems();
 	if (problems.length > 0) {
@@ -1106,7 +1442,94 @@ async function main() {
 	}
 	stopping = true;
 	await stopApp();
-	log(`app stopped; total ${elapsed()}`);
+	log(`app stopped; ${elapsed()}`);
+
+	if (opts['skip-lifecycle']) {
+		skip('client lifecycle (ClientStateNotFound)', '--skip-lifecycle');
+	}
+	else {
+		await lifecycleCheck(dbArgs, newClient);
+	}
+	log(`total ${elapsed()}`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Client lifecycle: a client group unseen for plasma.clients.retention is deleted by the cleanup job; the
+// real client's next pull gets ClientStateNotFound, and the client starts a fresh group and syncs again.
+// Runs the app a second time (same database on PostgreSQL and MariaDB, a fresh one on H2) with a
+// retention of seconds and the job every second.
+// ------------------------------------------------------------------------------------------------
+async function lifecycleCheck(dbArgs, newClient) {
+	const port = await freePort();
+	const base = await startApp(port, [...dbArgs, '--plasma.clients.retention=3s', '--plasma.clients.last-seen-interval=1s',
+		'--plasma.clients.cleanup-cron=* * * * * *'], path.join(LOG_DIR, `app-${DB}-lifecycle.log`));
+	log(`lifecycle: app healthy at ${base} (retention 3 s, cleanup every second; log: ${path.relative(REPO, APP_LOG)})`);
+	const syncBase = `${base}/plasma/replicache`;
+	const name = `e2e-${RUN_ID}-lifecycle`;
+	const errors = [];
+	const first = newClient(name, 'lifecycle-1', 'carol', { pullInterval: 600000, errors, syncBase });
+	const firstGroup = await first.clientGroupID;
+	const before = `life-${RUN_ID}-1`;
+	await first.mutate.createTodo({ id: before, text: 'before the cleanup' });
+	const drained = await drain(first);
+	const heldBefore = (await readTodos(first)).has(`todos/${before}`);
+	// Unseen from now on: wait until the job has deleted every group (only the main run's and this one exist).
+	const active = async () => {
+		const response = await getAs(`${base}/actuator/metrics/plasma.clients.groups?tag=state:active`);
+		return response.status === 200 ? (await response.json()).measurements?.find((m) => m.statistic === 'VALUE')?.value : Number.NaN;
+	};
+	const deleteDeadline = Date.now() + 30000;
+	let activeGroups = await active();
+	while (activeGroups !== 0 && Date.now() < deleteDeadline) {
+		await sleep(500);
+		activeGroups = await active();
+	}
+	// What a page reload does: the client group is disabled, a new Replicache instance of the same name starts.
+	let notFound = 0;
+	let second = null;
+	const reloaded = new Promise((resolve) => {
+		first.onClientStateNotFound = () => {
+			notFound++;
+			resolve();
+		};
+	});
+	await first.pull({ now: true }).catch(() => {});
+	await Promise.race([reloaded, sleep(10000)]);
+	if (notFound > 0) {
+		await first.close();
+		second = newClient(name, 'lifecycle-2', 'carol', { pullInterval: 600000, errors, syncBase });
+	}
+	const seenNotFound = wire.errors.filter((e) => e.group === firstGroup && e.kind === 'pull' && e.status === 200 && e.error === 'ClientStateNotFound');
+	// The deleted group is gone for good: the native protocol says 410.
+	const native = await postJson(`${base}/plasma/pull`, { pullVersion: 1, clientGroupID: firstGroup, profileID: 'p', schemaVersion: '', cookie: null }, 'carol');
+	let secondGroup = null;
+	let drainedAgain = false;
+	let landed = false;
+	let view = { problems: ['no second client'] };
+	const after = `life-${RUN_ID}-2`;
+	if (second) {
+		secondGroup = await second.clientGroupID;
+		await second.mutate.createTodo({ id: after, text: 'after the cleanup, from a fresh client group' });
+		drainedAgain = await drain(second);
+		landed = (await getTodos(base, 'admin')).some((row) => row.id === after);
+		view = await syncUntil(base, second, 'carol', (todos) => todos.has(`todos/${before}`) && todos.has(`todos/${after}`));
+		await second.close();
+	}
+	else {
+		await first.close();
+	}
+	// Replicache's own error lines about the missing client state are expected; nothing else is.
+	const unexpected = errors.filter((line) => !/Client state not found/.test(line));
+	check(`lifecycle: a group unseen for the retention was deleted (active groups ${activeGroups}); the real client's pull got 200 {"error":"ClientStateNotFound"} (${seenNotFound.length}x), onClientStateNotFound ran, the reloaded client started a new group, its push landed and it holds exactly what carol should`,
+		drained && heldBefore && activeGroups === 0 && seenNotFound.length >= 1 && notFound >= 1 && secondGroup !== null && secondGroup !== firstGroup
+			&& drainedAgain && landed && view.problems.length === 0 && unexpected.length === 0,
+		`first group ${firstGroup} drained ${drained} held ${heldBefore}; active groups ${activeGroups}; ClientStateNotFound seen ${JSON.stringify(seenNotFound)}; onClientStateNotFound ${notFound}x\n`
+		+ `second group ${secondGroup}, drained ${drainedAgain}, landed ${landed}\n${view.problems.slice(0, 10).join('\n')}\nerrors ${unexpected.slice(0, 10).join('\n')}`);
+	check('lifecycle: the deleted group on the native protocol: 410 {"error":"ClientStateNotFound"}',
+		native.status === 410 && native.json?.error === 'ClientStateNotFound', `${native.status} ${native.text}`);
+	stopping = true;
+	await stopApp();
+	log(`lifecycle: app stopped`);
 }
 
 main()

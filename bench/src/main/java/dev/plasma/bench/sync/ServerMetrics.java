@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads the sample app's Micrometer meters through {@code /actuator/metrics}, to split a latency seen by
  * the load generator into time spent in the server and time spent elsewhere (client threads, the
  * network stack, the scheduler of a machine with two cores). Every read is best effort: a meter that
- * does not exist reads as {@code null}.
+ * does not exist reads as {@code null}. Reads go as the sample app's {@code admin} (the Actuator beyond
+ * {@code /actuator/health} needs that role).
  */
 final class ServerMetrics {
 
@@ -83,7 +84,11 @@ final class ServerMetrics {
 	private JsonNode get(String path) {
 		try {
 			HttpResponse<String> response = this.http.send(
-					HttpRequest.newBuilder(this.baseUrl.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+					HttpRequest.newBuilder(this.baseUrl.resolve(path))
+						.timeout(Duration.ofSeconds(5))
+						.header("Authorization", SimulatedClient.basic("admin"))
+						.GET()
+						.build(),
 					HttpResponse.BodyHandlers.ofString());
 			return (response.statusCode() == 200) ? JSON.readTree(response.body()) : null;
 		}

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,6 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One simulated sync client: its own client group ({@code clientGroupID}), one client ID in it, its own
  * HTTP connection, mutation IDs 1, 2, 3, ... across the whole run, and the pull cookie it last received.
+ * Every request carries HTTP Basic credentials of one of the sample app's demo users ({@link #USERS},
+ * password = name): the client group belongs to that user, and its todos land in the user's inbox list.
  * Not thread-safe: each simulated client is driven by one thread.
  */
 final class SimulatedClient {
@@ -21,7 +25,14 @@ final class SimulatedClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/**
+	 * The sample app's list users; simulated client {@code i} (from 1) is {@code USERS[(i - 1) % 3]}.
+	 */
+	static final String[] USERS = { "alice", "bob", "carol" };
+
 	private final HttpClient http;
+
+	private final String authorization;
 
 	private final URI plainUri;
 
@@ -59,6 +70,16 @@ final class SimulatedClient {
 		this.groupId = "bench-" + runId + "-g" + index;
 		this.clientId = "c" + index;
 		this.todoPrefix = runId + "-" + index + "-";
+		this.authorization = basic(USERS[(index - 1) % USERS.length]);
+	}
+
+	/**
+	 * Returns an HTTP Basic {@code Authorization} value for a demo user, whose password is the name.
+	 * @param user the user
+	 * @return the header value
+	 */
+	static String basic(String user) {
+		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -186,6 +207,7 @@ final class SimulatedClient {
 		return this.http.send(HttpRequest.newBuilder(uri)
 			.timeout(TIMEOUT)
 			.header("Content-Type", "application/json")
+			.header("Authorization", this.authorization)
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
