@@ -69,14 +69,14 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		if (!schemaVersionAccepted(pull.schemaVersion())) {
 			return versionNotSupported("schema");
 		}
-		Long cookieVersion = cookieVersion(pull.cookie());
+		Cookie.Position cookie = cookie(pull.cookie());
 		boolean toldMore = pull.cookie().isObject() && pull.cookie().path("more").asBoolean(false);
 		try {
-			return pull(pull.clientGroupId(), cookieVersion, (generator, header) -> {
+			return pull(pull.clientGroupId(), cookie, (generator, header) -> {
 				generator.writeName("cookie");
 				generator.writeStartObject();
 				generator.writeNumberProperty("order", header.version());
-				generator.writeStringProperty("c1", Cookie.encode(header.version()));
+				generator.writeStringProperty("c1", header.cookie());
 				if (header.hasMore()) {
 					generator.writeBooleanProperty("more", true);
 				}
@@ -96,7 +96,7 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		}
 	}
 
-	private static Long cookieVersion(JsonNode cookie) {
+	private static Cookie.Position cookie(JsonNode cookie) {
 		if (cookie.isNull()) {
 			return null;
 		}
@@ -104,7 +104,7 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		if (c1 == null || !c1.isString()) {
 			throw new BadSyncRequestException("field 'cookie' must be null or an object with a 'c1' string");
 		}
-		return Cookie.decode(c1.stringValue());
+		return Cookie.parse(c1.stringValue());
 	}
 
 	private ServerResponse versionNotSupported(String versionType) {

@@ -13,6 +13,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,7 +23,9 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import dev.plasma.access.ReadRules;
 import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.Cookie;
 import dev.plasma.sync.MutationResult;
 import dev.plasma.sync.PatchSink;
 import dev.plasma.sync.PullHeader;
@@ -156,22 +159,24 @@ public abstract class SyncHandlerSupport {
 	 * Runs a pull and writes its answer as it is read: {@code headerWriter} writes the protocol's fields,
 	 * followed by the {@code patch} array.
 	 */
-	ServerResponse pull(String clientGroupId, Long cookieVersion, BiConsumer<JsonGenerator, PullHeader> headerWriter) {
-		return pull(clientGroupId, cookieVersion, headerWriter, (header, sink) -> {
+	ServerResponse pull(String clientGroupId, Cookie.@Nullable Position cookie,
+			BiConsumer<JsonGenerator, PullHeader> headerWriter) {
+		return pull(clientGroupId, cookie, headerWriter, (header, sink) -> {
 		});
 	}
 
 	/**
-	 * Runs a pull like {@link #pull(String, Long, BiConsumer)} and lets {@code lastOperations} add the
-	 * protocol's own operations at the end of the patch.
+	 * Runs a pull like {@link #pull(String, Cookie.Position, BiConsumer)} and lets {@code lastOperations} add
+	 * the protocol's own operations at the end of the patch.
 	 */
-	ServerResponse pull(String clientGroupId, Long cookieVersion, BiConsumer<JsonGenerator, PullHeader> headerWriter,
+	ServerResponse pull(String clientGroupId, Cookie.@Nullable Position cookie,
+			BiConsumer<JsonGenerator, PullHeader> headerWriter,
 			BiConsumer<PullHeader, PatchSink> lastOperations) {
 		PullResponseWriter writer = new PullResponseWriter(this.jsonMapper, PULL_MEMORY_LIMIT, headerWriter,
 				lastOperations);
 		try {
 			this.gate.enter();
-			this.pullProcessor.pull(clientGroupId, cookieVersion, writer);
+			this.pullProcessor.pull(clientGroupId, ReadRules.ANONYMOUS_USER, cookie, writer);
 			this.gate.answered();
 			return writer.finish();
 		}
