@@ -47,10 +47,10 @@ import dev.plasma.schema.SyncedTables;
  * <li>No cookie, or one below the floor: a reset holding only the readable rows of ruled tables
  * ({@code WHERE column IN (allowed)}, served by an index on the column).</li>
  * <li>The cookie's fingerprint differs (grants, user or rules changed) and the head moved past it: a reset.
- * At the head itself the pull answers "nothing changed" with the request's own cookie: a grant change
- * is a write to a synced table, so the head moves once the sequencer takes it and the next pull resets.
- * That keeps the cookie (and the Replicache adapter's {@code order}) strictly growing with every
- * non-empty patch.</li>
+ * A cookie at the head is answered "nothing changed" with the request's own cookie, without evaluating
+ * the grants at all (a caught-up pull stays one statement): a grant change is a write to a synced table,
+ * so the head moves once the sequencer takes it and the next pull resets. That keeps the cookie (and the
+ * Replicache adapter's {@code order}) strictly growing with every non-empty patch.</li>
  * <li>Otherwise incremental. An entry of a ruled table is a {@code put} when it is a put whose
  * {@code scope} is allowed, else a {@code del} when its {@code old_scope} is allowed (the row was readable
  * and no longer is), else it is skipped entirely, so a row the user cannot read never shows its key. The
@@ -239,6 +239,9 @@ public class PullProcessor {
 			if (cookie != null && cookie.version() > head) {
 				throw new CookieFromFutureException(cookie.version(), head);
 			}
+			if (cookie != null && cookie.version() == head && cookie.version() >= floor) {
+				return incremental(clientGroupId, head, head, confirmations, null, cookie.grants(), sink);
+			}
 			java.sql.Connection connection = DataSourceUtils.getConnection(this.dataSource);
 			try {
 				ReadView view = this.readRules.view(connection, userName);
@@ -246,12 +249,10 @@ public class PullProcessor {
 				if (cookie == null || cookie.version() < floor) {
 					return reset(connection, head, confirmations, view, sink);
 				}
-				boolean grantsChanged = !Objects.equals(grants, cookie.grants());
-				if (grantsChanged && cookie.version() < head) {
+				if (!Objects.equals(grants, cookie.grants())) {
 					return reset(connection, head, confirmations, view, sink);
 				}
-				return incremental(clientGroupId, cookie.version(), head, confirmations, view,
-						grantsChanged ? cookie.grants() : grants, sink);
+				return incremental(clientGroupId, cookie.version(), head, confirmations, view, grants, sink);
 			}
 			catch (java.sql.SQLException ex) {
 				throw new org.springframework.dao.DataAccessResourceFailureException("Plasma: reading the pull failed",
