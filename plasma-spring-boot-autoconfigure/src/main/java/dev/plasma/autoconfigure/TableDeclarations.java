@@ -126,7 +126,7 @@ final class TableDeclarations {
 
 	private static void addKnownKeys(Map<String, String> known, Class<?> type, String prefix) {
 		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
-			if (property.getWriteMethod() != null) {
+			if (property.getWriteMethod() != null && property.getPropertyType() != PlasmaProperties.Read.class) {
 				String dashed = prefix + DataObjectPropertyName.toDashedForm(property.getName());
 				known.put(dashed.replace("-", "").replace(".", "").toLowerCase(Locale.ROOT), dashed);
 			}
