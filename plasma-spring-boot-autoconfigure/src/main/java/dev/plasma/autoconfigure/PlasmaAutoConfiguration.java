@@ -19,6 +19,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.plasma.access.GrantResolver;
+import dev.plasma.access.ReadRules;
+import dev.plasma.access.ReadRulesResolver;
 import dev.plasma.capture.CaptureInstaller;
 import dev.plasma.capture.MutationOrigin;
 import dev.plasma.changelog.ChangeLog;
@@ -88,6 +91,14 @@ public final class PlasmaAutoConfiguration {
 		return new SyncedTables(installer.install());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ReadRules plasmaReadRules(SyncedTables tables, PlasmaDialect dialect, PlasmaProperties properties,
+			ObjectProvider<GrantResolver> grantResolvers) {
+		return new ReadRulesResolver(dialect).resolve(tables, TableDeclarations.readRules(properties),
+				TableDeclarations.grantSources(properties), grantResolvers.orderedStream().toList());
+	}
+
 	static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager,
 			DataSource dataSource) {
 		return new TransactionTemplate(transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource)));
@@ -136,11 +147,12 @@ public final class PlasmaAutoConfiguration {
 	@ConditionalOnMissingBean
 	PullProcessor plasmaPullProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables, PlasmaProperties properties,
-			ObjectProvider<SyncObserver> observers) {
+			PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables, ReadRules readRules,
+			PlasmaProperties properties, ObjectProvider<SyncObserver> observers) {
 		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
-		return new PullProcessor(source, dialect, changeLog, tables, transactions(transactionManager, source),
-				properties.getPull().getMaxChanges(), properties.getPull().getMaxBytes().toBytes(), SyncObserver.composite(observers.orderedStream().toList()));
+		return new PullProcessor(source, dialect, changeLog, tables, readRules, transactions(transactionManager, source),
+				properties.getPull().getMaxChanges(), properties.getPull().getMaxBytes().toBytes(),
+				SyncObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean

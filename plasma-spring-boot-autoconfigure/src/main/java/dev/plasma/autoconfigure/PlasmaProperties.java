@@ -46,6 +46,8 @@ public class PlasmaProperties {
 
 	private final Clients clients = new Clients();
 
+	private final Access access = new Access();
+
 	public PlasmaProperties() {
 		this.push.web = this.web;
 	}
@@ -99,6 +101,10 @@ public class PlasmaProperties {
 
 	public Compaction getCompaction() {
 		return this.compaction;
+	}
+
+	public Access getAccess() {
+		return this.access;
 	}
 
 	public Health getHealth() {
@@ -386,12 +392,137 @@ public class PlasmaProperties {
 		 */
 		private boolean changeLogSuppressed;
 
+		/**
+		 * Which rows a user may read; none set means every row is readable by everyone.
+		 */
+		private Read read;
+
 		public boolean isChangeLogSuppressed() {
 			return this.changeLogSuppressed;
 		}
 
 		public void setChangeLogSuppressed(boolean changeLogSuppressed) {
 			this.changeLogSuppressed = changeLogSuppressed;
+		}
+
+		public Read getRead() {
+			return this.read;
+		}
+
+		public void setRead(Read read) {
+			this.read = read;
+		}
+
+	}
+
+	/**
+	 * The read rule of a table: either column and grant, or user-column.
+	 */
+	public static class Read {
+
+		/**
+		 * Column whose value must be in the grant set for a row to be readable.
+		 */
+		private String column;
+
+		/**
+		 * Grant set (under plasma.access.grants, or a GrantResolver bean) the column's value must be in.
+		 */
+		private String grant;
+
+		/**
+		 * Column whose value must equal the user's name for a row to be readable (an owner rule).
+		 */
+		private String userColumn;
+
+		public String getColumn() {
+			return this.column;
+		}
+
+		public void setColumn(String column) {
+			this.column = column;
+		}
+
+		public String getGrant() {
+			return this.grant;
+		}
+
+		public void setGrant(String grant) {
+			this.grant = grant;
+		}
+
+		public String getUserColumn() {
+			return this.userColumn;
+		}
+
+		public void setUserColumn(String userColumn) {
+			this.userColumn = userColumn;
+		}
+
+	}
+
+	/**
+	 * Read access.
+	 */
+	public static class Access {
+
+		/**
+		 * Named grant sets, each the union of the values its sources select for the pulling user.
+		 */
+		private Map<String, List<GrantSource>> grants = new LinkedHashMap<>();
+
+		public Map<String, List<GrantSource>> getGrants() {
+			return this.grants;
+		}
+
+		public void setGrants(Map<String, List<GrantSource>> grants) {
+			this.grants = grants;
+		}
+
+	}
+
+	/**
+	 * One source of a grant set: the value-column of the table's rows whose user-column is the user.
+	 */
+	public static class GrantSource {
+
+		/**
+		 * Synced table to select grant values from.
+		 */
+		private String table;
+
+		/**
+		 * Column whose values the user is granted.
+		 */
+		private String valueColumn;
+
+		/**
+		 * Column that must equal the user's name.
+		 */
+		private String userColumn;
+
+		public String getTable() {
+			return this.table;
+		}
+
+		public void setTable(String table) {
+			this.table = table;
+		}
+
+		public String getValueColumn() {
+			return this.valueColumn;
+		}
+
+		public void setValueColumn(String valueColumn) {
+			this.valueColumn = valueColumn;
+		}
+
+		public String getUserColumn() {
+			return this.userColumn;
+		}
+
+		public void setUserColumn(String userColumn) {
+			this.userColumn = userColumn;
 		}
 
 	}

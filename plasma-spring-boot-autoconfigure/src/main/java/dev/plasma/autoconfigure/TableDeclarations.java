@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 
+import dev.plasma.access.GrantSourceDeclaration;
+import dev.plasma.access.ReadRuleDeclaration;
 import dev.plasma.schema.PlasmaConfigurationException;
 import dev.plasma.schema.TableDeclaration;
 
@@ -47,8 +49,46 @@ final class TableDeclarations {
 		return properties.getTables()
 			.entrySet()
 			.stream()
-			.map((entry) -> new TableDeclaration(entry.getKey(), entry.getValue().isChangeLogSuppressed()))
+			.map((entry) -> new TableDeclaration(entry.getKey(), entry.getValue().isChangeLogSuppressed(),
+					readRule(entry.getKey(), entry.getValue()).scopeColumn()))
 			.toList();
+	}
+
+	/**
+	 * Returns the declared read rules, in declaration order.
+	 * @param properties the bound properties
+	 * @return the rules of the tables that have one
+	 */
+	static List<ReadRuleDeclaration> readRules(PlasmaProperties properties) {
+		return properties.getTables()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().getRead() != null)
+			.map((entry) -> readRule(entry.getKey(), entry.getValue()))
+			.toList();
+	}
+
+	/**
+	 * Returns the declared grant sources, grant by grant in declaration order.
+	 * @param properties the bound properties
+	 * @return the sources
+	 */
+	static List<GrantSourceDeclaration> grantSources(PlasmaProperties properties) {
+		return properties.getAccess()
+			.getGrants()
+			.entrySet()
+			.stream()
+			.flatMap((grant) -> grant.getValue()
+				.stream()
+				.map((source) -> new GrantSourceDeclaration(grant.getKey(), source.getTable(), source.getValueColumn(),
+						source.getUserColumn())))
+			.toList();
+	}
+
+	private static ReadRuleDeclaration readRule(String table, PlasmaProperties.Table declaration) {
+		PlasmaProperties.Read read = declaration.getRead();
+		return (read != null) ? new ReadRuleDeclaration(table, read.getColumn(), read.getGrant(), read.getUserColumn())
+				: new ReadRuleDeclaration(table, null, null, null);
 	}
 
 	private static void rejectUnknownKeys(Environment environment) {
@@ -79,13 +119,18 @@ final class TableDeclarations {
 	 */
 	private static Map<String, String> knownKeys() {
 		Map<String, String> known = new TreeMap<>();
-		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(PlasmaProperties.Table.class)) {
-			if (property.getWriteMethod() != null) {
-				String dashed = DataObjectPropertyName.toDashedForm(property.getName());
-				known.put(dashed.replace("-", "").toLowerCase(Locale.ROOT), dashed);
+		addKnownKeys(known, PlasmaProperties.Table.class, "");
+		addKnownKeys(known, PlasmaProperties.Read.class, "read.");
+		return known;
+	}
+
+	private static void addKnownKeys(Map<String, String> known, Class<?> type, String prefix) {
+		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
+			if (property.getWriteMethod() != null && property.getPropertyType() != PlasmaProperties.Read.class) {
+				String dashed = prefix + DataObjectPropertyName.toDashedForm(property.getName());
+				known.put(dashed.replace("-", "").replace(".", "").toLowerCase(Locale.ROOT), dashed);
 			}
 		}
-		return known;
 	}
 
 }

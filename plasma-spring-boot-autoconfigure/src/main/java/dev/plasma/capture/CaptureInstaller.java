@@ -184,14 +184,15 @@ public class CaptureInstaller {
 	private void register(Connection connection, SyncedTable table, String fingerprint, boolean exists)
 			throws SQLException {
 		String sql = exists
-				? "UPDATE _plasma_tables SET physical_name = ?, fingerprint = ?, change_log_suppressed = ?, installed_at = ? WHERE table_name = ?"
-				: "INSERT INTO _plasma_tables (physical_name, fingerprint, change_log_suppressed, installed_at, table_name) VALUES (?, ?, ?, ?, ?)";
+				? "UPDATE _plasma_tables SET physical_name = ?, fingerprint = ?, change_log_suppressed = ?, installed_at = ?, scope_column = ? WHERE table_name = ?"
+				: "INSERT INTO _plasma_tables (physical_name, fingerprint, change_log_suppressed, installed_at, scope_column, table_name) VALUES (?, ?, ?, ?, ?, ?)";
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			statement.setString(1, table.physicalName());
 			statement.setString(2, fingerprint);
 			statement.setBoolean(3, table.changeLogSuppressed());
 			statement.setLong(4, System.currentTimeMillis());
-			statement.setString(5, table.name());
+			statement.setString(5, (table.scopeColumn() != null) ? table.scopeColumn().name() : null);
+			statement.setString(6, table.name());
 			statement.executeUpdate();
 		}
 	}
@@ -208,6 +209,9 @@ public class CaptureInstaller {
 		try {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
 			digest.update((table.columns() + "|" + table.primaryKey()).getBytes(StandardCharsets.UTF_8));
+			if (table.scopeColumn() != null) {
+				digest.update(("|scope=" + table.scopeColumn().name()).getBytes(StandardCharsets.UTF_8));
+			}
 			for (String sql : ddl) {
 				digest.update(sql.getBytes(StandardCharsets.UTF_8));
 				digest.update((byte) 0);

@@ -11,9 +11,30 @@ package dev.plasma.changelog;
  * @param clientGroupId the mutation's client group, {@code null} for writes outside a mutation
  * @param clientId the mutation's client, {@code null} for writes outside a mutation
  * @param mutationId the mutation's ID, {@code null} for writes outside a mutation
+ * @param scope for a table with a read rule, the rule column's value after the write as text
+ * ({@code null} for {@code del}); otherwise {@code null}
+ * @param oldScope for a table with a read rule, the rule column's value before the write ({@code null} for
+ * an insert, or for the {@code put} of a row whose key changed); otherwise {@code null}
  */
 public record ChangeEntry(long rowVersion, String tableName, String rowId, String op, String value, long createdAt,
-		String clientGroupId, String clientId, Long mutationId) {
+		String clientGroupId, String clientId, Long mutationId, String scope, String oldScope) {
+
+	/**
+	 * Creates an entry of a table without a read rule.
+	 * @param rowVersion the entry's version
+	 * @param tableName the synced table
+	 * @param rowId the row's primary key as text
+	 * @param op {@code put} or {@code del}
+	 * @param value the row JSON or {@code null}
+	 * @param createdAt when the write happened (Unix ms)
+	 * @param clientGroupId the mutation's client group or {@code null}
+	 * @param clientId the mutation's client or {@code null}
+	 * @param mutationId the mutation's ID or {@code null}
+	 */
+	public ChangeEntry(long rowVersion, String tableName, String rowId, String op, String value, long createdAt,
+			String clientGroupId, String clientId, Long mutationId) {
+		this(rowVersion, tableName, rowId, op, value, createdAt, clientGroupId, clientId, mutationId, null, null);
+	}
 
 	/**
 	 * Returns whether the entry is a delete.

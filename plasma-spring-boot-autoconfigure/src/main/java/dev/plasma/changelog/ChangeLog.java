@@ -36,7 +36,8 @@ public class ChangeLog {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.pageJdbc = new JdbcTemplate(dataSource);
 		this.pageJdbc.setFetchSize(PAGE_FETCH_SIZE);
-		this.select = "SELECT row_version, " + dialect.entryColumns() + " FROM _plasma_changes";
+		this.select = "SELECT row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
+				+ " FROM _plasma_changes";
 	}
 
 	/**
@@ -87,7 +88,7 @@ public class ChangeLog {
 		long mutationId = rs.getLong(9);
 		Long mutation = rs.wasNull() ? null : mutationId;
 		return new ChangeEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-				rs.getLong(6), rs.getString(7), rs.getString(8), mutation);
+				rs.getLong(6), rs.getString(7), rs.getString(8), mutation, rs.getString(10), rs.getString(11));
 	}
 
 }

@@ -25,18 +25,28 @@ public class H2CaptureTrigger implements Trigger {
 			SELECT ?, ?, ?, ?, ?, o.client_group_id, o.client_id, o.mutation_id
 			FROM (SELECT 1 AS one) plasma_one LEFT JOIN _plasma_origin o ON o.session_id = SESSION_ID()""";
 
+	static final String INSERT_SCOPED_PENDING = """
+			INSERT INTO _plasma_pending_changes (table_name, row_id, op, "VALUE", created_at, client_group_id, client_id, mutation_id,
+			  scope, old_scope)
+			SELECT ?, ?, ?, ?, ?, o.client_group_id, o.client_id, o.mutation_id, ?, ?
+			FROM (SELECT 1 AS one) plasma_one LEFT JOIN _plasma_origin o ON o.session_id = SESSION_ID()""";
+
 	private SyncedTable table;
+
+	private int scopeIndex = -1;
 
 	@Override
 	public void init(Connection connection, String schemaName, String triggerName, String tableName, boolean before,
 			int type) throws SQLException {
 		String logicalName = null;
+		String scopeColumn = null;
 		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT table_name FROM _plasma_tables WHERE physical_name = ?")) {
+			.prepareStatement("SELECT table_name, scope_column FROM _plasma_tables WHERE physical_name = ?")) {
 			statement.setString(1, tableName);
 			try (ResultSet rs = statement.executeQuery()) {
 				if (rs.next()) {
 					logicalName = rs.getString(1);
+					scopeColumn = rs.getString(2);
 				}
 			}
 		}
@@ -44,32 +54,55 @@ public class H2CaptureTrigger implements Trigger {
 			throw new PlasmaConfigurationException(
 					"Plasma: table '" + tableName + "' has a capture trigger but is not registered in _plasma_tables");
 		}
-		this.table = new TableResolver().resolve(connection, new TableDeclaration(logicalName, false));
+		this.table = new TableResolver().resolve(connection, new TableDeclaration(logicalName, false, scopeColumn));
+		if (this.table.scopeColumn() != null) {
+			this.scopeIndex = this.table.indexOf(this.table.scopeColumn());
+		}
 	}
 
 	@Override
 	public void fire(Connection connection, Object[] oldRow, Object[] newRow) throws SQLException {
 		if (newRow == null) {
-			append(connection, RowRenderer.rowId(this.table, oldRow), "del", null);
+			append(connection, RowRenderer.rowId(this.table, oldRow), "del", null, null, scope(oldRow));
 			return;
 		}
 		String newId = RowRenderer.rowId(this.table, newRow);
+		String oldScope = null;
 		if (oldRow != null) {
 			String oldId = RowRenderer.rowId(this.table, oldRow);
 			if (!Objects.equals(oldId, newId)) {
-				append(connection, oldId, "del", null);
+				append(connection, oldId, "del", null, null, scope(oldRow));
+			}
+			else {
+				oldScope = scope(oldRow);
 			}
 		}
-		append(connection, newId, "put", RowRenderer.json(this.table, newRow));
+		append(connection, newId, "put", RowRenderer.json(this.table, newRow), scope(newRow), oldScope);
 	}
 
-	private void append(Connection connection, String rowId, String op, String value) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(INSERT_PENDING)) {
+	/**
+	 * Returns the row's read-rule column as text, or {@code null} for a table without a rule.
+	 */
+	private String scope(Object[] row) throws SQLException {
+		if (this.scopeIndex < 0 || row[this.scopeIndex] == null) {
+			return null;
+		}
+		return RowRenderer.text(row[this.scopeIndex]);
+	}
+
+	private void append(Connection connection, String rowId, String op, String value, String scope, String oldScope)
+			throws SQLException {
+		boolean scoped = this.scopeIndex >= 0;
+		try (PreparedStatement statement = connection.prepareStatement(scoped ? INSERT_SCOPED_PENDING : INSERT_PENDING)) {
 			statement.setString(1, this.table.name());
 			statement.setString(2, rowId);
 			statement.setString(3, op);
 			statement.setString(4, value);
 			statement.setLong(5, System.currentTimeMillis());
+			if (scoped) {
+				statement.setString(6, scope);
+				statement.setString(7, oldScope);
+			}
 			statement.executeUpdate();
 		}
 	}

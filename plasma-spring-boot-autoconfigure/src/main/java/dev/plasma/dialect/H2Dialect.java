@@ -5,10 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.plasma.schema.Column;
 import dev.plasma.schema.SqlIdentifiers;
 import dev.plasma.schema.SyncedTable;
 
@@ -98,16 +100,44 @@ public class H2Dialect implements PlasmaDialect {
 	}
 
 	@Override
+	public void readRowsIn(Connection connection, SyncedTable table, Column column, Collection<String> values,
+			RowConsumer consumer) throws SQLException {
+		int width = table.columns().size();
+		InChunks.query(this, connection, "SELECT * FROM " + quote(table.physicalName()) + " WHERE " + quote(column.name()),
+				values, (rs) -> {
+					Object[] row = new Object[width];
+					for (int i = 0; i < width; i++) {
+						row[i] = rs.getObject(i + 1);
+					}
+					consumer.accept(RowRenderer.rowId(table, row), RowRenderer.json(table, row));
+				});
+	}
+
+	@Override
 	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
 		java.util.List<String[]> rows = new java.util.ArrayList<>();
-		readRows(connection, table, (rowId, json) -> rows.add(new String[] { rowId, json }));
+		Column scope = table.scopeColumn();
+		int scopeIndex = (scope != null) ? table.indexOf(scope) : -1;
+		try (Statement select = connection.createStatement();
+				ResultSet rs = select.executeQuery("SELECT * FROM " + quote(table.physicalName()))) {
+			int width = table.columns().size();
+			while (rs.next()) {
+				Object[] row = new Object[width];
+				for (int i = 0; i < width; i++) {
+					row[i] = rs.getObject(i + 1);
+				}
+				String scopeValue = (scopeIndex >= 0 && row[scopeIndex] != null) ? RowRenderer.text(row[scopeIndex]) : null;
+				rows.add(new String[] { RowRenderer.rowId(table, row), RowRenderer.json(table, row), scopeValue });
+			}
+		}
 		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO _plasma_pending_changes (table_name, row_id, op, "
-				+ valueColumn() + ", created_at) VALUES (?, ?, 'put', ?, ?)")) {
+				+ valueColumn() + ", created_at, scope) VALUES (?, ?, 'put', ?, ?, ?)")) {
 			for (String[] row : rows) {
 				insert.setString(1, table.name());
 				insert.setString(2, row[0]);
 				insert.setString(3, row[1]);
 				insert.setLong(4, System.currentTimeMillis());
+				insert.setString(5, row[2]);
 				insert.addBatch();
 			}
 			insert.executeBatch();

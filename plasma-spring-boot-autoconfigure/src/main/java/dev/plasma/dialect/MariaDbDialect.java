@@ -126,11 +126,11 @@ public class MariaDbDialect extends SqlTriggerDialect {
 			+ "INTO plasma_cg, plasma_c, plasma_m FROM _plasma_origin WHERE session_id = CONNECTION_ID(); ";
 
 	@Override
-	String insertPending(SyncedTable table, String ref, String op) {
+	String insertPending(SyncedTable table, String ref, String op, String oldScope) {
 		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
-		return "INSERT INTO _plasma_pending_changes (" + entryColumns() + ") VALUES (" + literal(table.name()) + ", "
-				+ rowId(table, ref) + ", " + literal(op) + ", " + value + ", " + nowMillisExpression()
-				+ ", plasma_cg, plasma_c, plasma_m)";
+		return "INSERT INTO _plasma_pending_changes (" + entryColumns() + scopeInsertColumns(table) + ") VALUES ("
+				+ literal(table.name()) + ", " + rowId(table, ref) + ", " + literal(op) + ", " + value + ", "
+				+ nowMillisExpression() + ", plasma_cg, plasma_c, plasma_m" + scopeValues(table, ref, op, oldScope) + ")";
 	}
 
 	@Override
@@ -138,13 +138,14 @@ public class MariaDbDialect extends SqlTriggerDialect {
 		String target = quote(table.physicalName());
 		return List.of(
 				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "ai") + " AFTER INSERT ON " + target
-						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + insertPending(table, "NEW", "put") + "; END",
+						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + insertPending(table, "NEW", "put", "NULL") + "; END",
 				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "au") + " AFTER UPDATE ON " + target
 						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + "IF NOT ((" + rowId(table, "OLD") + ") <=> ("
-						+ rowId(table, "NEW") + ")) THEN " + insertPending(table, "OLD", "del") + "; END IF; "
-						+ insertPending(table, "NEW", "put") + "; END",
+						+ rowId(table, "NEW") + ")) THEN " + insertPending(table, "OLD", "del", scopeOf(table, "OLD"))
+						+ "; END IF; " + insertPending(table, "NEW", "put", oldScopeOfPut(table)) + "; END",
 				"CREATE OR REPLACE TRIGGER " + triggerName(table.physicalName(), "ad") + " AFTER DELETE ON " + target
-						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + insertPending(table, "OLD", "del") + "; END");
+						+ " FOR EACH ROW BEGIN " + READ_ORIGIN + insertPending(table, "OLD", "del", scopeOf(table, "OLD"))
+						+ "; END");
 	}
 
 	@Override

@@ -64,6 +64,28 @@ public interface PlasmaDialect {
 	}
 
 	/**
+	 * Returns the change log's read-rule columns, which follow {@link #entryColumns()} wherever sequenced
+	 * entries are moved or read: {@code scope} (the rule column's new value as text) and {@code old_scope}
+	 * (its previous value).
+	 * @return the column list
+	 */
+	default String scopeColumns() {
+		return "scope, old_scope";
+	}
+
+	/**
+	 * Binds a text value to a parameter compared with a column of any type (PostgreSQL infers the
+	 * column's type instead of comparing as text, so an index on the column is used).
+	 * @param statement the statement
+	 * @param index the parameter's index
+	 * @param value the value
+	 * @throws SQLException on database errors
+	 */
+	default void setText(java.sql.PreparedStatement statement, int index, String value) throws SQLException {
+		statement.setString(index, value);
+	}
+
+	/**
 	 * Returns SQL that inserts or replaces the current session's row of {@code _plasma_origin}, with
 	 * three parameters: client group ID, client ID and mutation ID.
 	 * @return the statement
@@ -161,6 +183,25 @@ public interface PlasmaDialect {
 	 * @throws SQLException on database errors
 	 */
 	void readRows(Connection connection, SyncedTable table, RowConsumer consumer) throws SQLException;
+
+	/**
+	 * Most values bound in one statement of {@link #readRowsIn}; larger sets are read in several.
+	 */
+	int READ_ROWS_IN_CHUNK = 500;
+
+	/**
+	 * Streams the rows of a table whose column holds one of the given values, like
+	 * {@link #readRows(Connection, SyncedTable, RowConsumer)}, as {@code column IN (...)} statements of at
+	 * most {@value #READ_ROWS_IN_CHUNK} values each, so an index on the column serves them.
+	 * @param connection the connection to read with (inside the caller's transaction)
+	 * @param table the table
+	 * @param column the column to filter on
+	 * @param values the values, as text ({@link #setText})
+	 * @param consumer receives each row
+	 * @throws SQLException on database errors
+	 */
+	void readRowsIn(Connection connection, SyncedTable table, dev.plasma.schema.Column column,
+			java.util.Collection<String> values, RowConsumer consumer) throws SQLException;
 
 	/**
 	 * Receives rows from {@link #readRows(Connection, SyncedTable, RowConsumer)}.

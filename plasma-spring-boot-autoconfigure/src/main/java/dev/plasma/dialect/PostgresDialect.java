@@ -1,6 +1,8 @@
 package dev.plasma.dialect;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Types;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -77,10 +79,10 @@ public class PostgresDialect extends SqlTriggerDialect {
 				WITH moved AS (
 				  DELETE FROM _plasma_pending_changes
 				  WHERE id IN (SELECT id FROM _plasma_pending_changes ORDER BY id LIMIT ?)
-				  RETURNING id, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id
+				  RETURNING id, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope
 				), inserted AS (
-				  INSERT INTO _plasma_changes (row_version, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id)
-				  SELECT ? + row_number() OVER (ORDER BY id), table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id
+				  INSERT INTO _plasma_changes (row_version, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope)
+				  SELECT ? + row_number() OVER (ORDER BY id), table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope
 				  FROM moved
 				  RETURNING row_version, table_name, created_at, client_group_id, client_id, mutation_id
 				), confirmed AS (
@@ -106,6 +108,11 @@ public class PostgresDialect extends SqlTriggerDialect {
 	@Override
 	public String asynchronousCommitSql() {
 		return "SET LOCAL synchronous_commit = off";
+	}
+
+	@Override
+	public void setText(PreparedStatement statement, int index, String value) throws SQLException {
+		statement.setObject(index, value, Types.OTHER);
 	}
 
 	@Override
@@ -170,8 +177,9 @@ public class PostgresDialect extends SqlTriggerDialect {
 				  %s;
 				  RETURN NULL;
 				END
-				$plasma$""".formatted(function, insertPending(table, "OLD", "del"), rowId(table, "OLD"),
-				rowId(table, "NEW"), insertPending(table, "OLD", "del"), insertPending(table, "NEW", "put"));
+				$plasma$""".formatted(function, insertPending(table, "OLD", "del", scopeOf(table, "OLD")),
+				rowId(table, "OLD"), rowId(table, "NEW"), insertPending(table, "OLD", "del", scopeOf(table, "OLD")),
+				insertPending(table, "NEW", "put", oldScopeOfPut(table)));
 		String qualifiedTable = quote(this.schema) + "." + quote(table.physicalName());
 		return List.of(body, "DROP TRIGGER IF EXISTS plasma_capture ON " + qualifiedTable,
 				"CREATE TRIGGER plasma_capture AFTER INSERT OR UPDATE OR DELETE ON " + qualifiedTable

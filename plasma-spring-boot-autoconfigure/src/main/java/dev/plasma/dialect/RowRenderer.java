@@ -75,7 +75,13 @@ final class RowRenderer {
 		return out.toString();
 	}
 
-	private static String text(Object value) throws SQLException {
+	/**
+	 * Renders one value as text, the form of row IDs and read-rule scopes.
+	 * @param value the JDBC value
+	 * @return the text
+	 * @throws SQLException when a large object cannot be read
+	 */
+	static String text(Object value) throws SQLException {
 		if (value instanceof Clob clob) {
 			return clob.getSubString(1, (int) clob.length());
 		}

@@ -80,15 +80,65 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 	}
 
 	/**
+	 * Returns the rule column's value of the row {@code ref} as text, the form of {@code scope}.
+	 */
+	String scopeOf(SyncedTable table, String ref) {
+		Column scope = table.scopeColumn();
+		return (scope != null) ? textValue(columnRef(ref, scope), scope.kind()) : "NULL";
+	}
+
+	/**
+	 * Returns the extra column list of a table's pending entries: the scope columns for a table with a
+	 * read rule, nothing otherwise (its triggers stay exactly as without rules).
+	 */
+	String scopeInsertColumns(SyncedTable table) {
+		return (table.scopeColumn() != null) ? ", " + scopeColumns() : "";
+	}
+
+	/**
+	 * Returns the extra values matching {@link #scopeInsertColumns}: the new scope of a {@code put} of the
+	 * row {@code ref} (NULL for a {@code del}) and {@code oldScope}.
+	 */
+	String scopeValues(SyncedTable table, String ref, String op, String oldScope) {
+		if (table.scopeColumn() == null) {
+			return "";
+		}
+		return ", " + (op.equals("put") ? scopeOf(table, ref) : "NULL") + ", " + oldScope;
+	}
+
+	/**
+	 * Returns the {@code old_scope} of a {@code put} of {@code NEW}: the previous scope on an update that
+	 * keeps the row's key, NULL on an insert or when the key changed (the new key was never readable
+	 * under the old scope, so a {@code del} of it would reveal it).
+	 */
+	String oldScopeOfPut(SyncedTable table) {
+		if (table.scopeColumn() == null) {
+			return "NULL";
+		}
+		return "CASE WHEN (" + rowId(table, "OLD") + ") = (" + rowId(table, "NEW") + ") THEN " + scopeOf(table, "OLD")
+				+ " END";
+	}
+
+	/**
 	 * Returns an INSERT of one pending entry for the row {@code ref}, attributed to the current session's
 	 * mutation origin if there is one.
 	 */
-	String insertPending(SyncedTable table, String ref, String op) {
+	String insertPending(SyncedTable table, String ref, String op, String oldScope) {
 		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
-		return "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ") SELECT "
-				+ literal(table.name()) + ", " + rowId(table, ref) + ", " + literal(op) + ", " + value + ", "
-				+ nowMillisExpression() + ", o.client_group_id, o.client_id, o.mutation_id FROM (SELECT 1 AS one) plasma_one"
-				+ " LEFT JOIN " + internalTable("_plasma_origin") + " o ON o.session_id = " + sessionIdExpression();
+		return "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns()
+				+ scopeInsertColumns(table) + ") SELECT " + literal(table.name()) + ", " + rowId(table, ref) + ", "
+				+ literal(op) + ", " + value + ", " + nowMillisExpression()
+				+ ", o.client_group_id, o.client_id, o.mutation_id" + scopeValues(table, ref, op, oldScope)
+				+ " FROM (SELECT 1 AS one) plasma_one" + " LEFT JOIN " + internalTable("_plasma_origin")
+				+ " o ON o.session_id = " + sessionIdExpression();
+	}
+
+	@Override
+	public void readRowsIn(Connection connection, SyncedTable table, Column column, java.util.Collection<String> values,
+			RowConsumer consumer) throws SQLException {
+		String prefix = "SELECT " + rowId(table, "t") + ", " + rowJson(table, "t") + " FROM "
+				+ quote(table.physicalName()) + " t WHERE " + columnRef("t", column);
+		InChunks.query(this, connection, prefix, values, (rs) -> consumer.accept(rs.getString(1), rs.getString(2)));
 	}
 
 	@Override
@@ -107,9 +157,10 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 
 	@Override
 	public int captureExistingRows(Connection connection, SyncedTable table) throws SQLException {
-		String sql = "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ") SELECT "
-				+ literal(table.name()) + ", " + rowId(table, "t") + ", 'put', " + rowJson(table, "t") + ", "
-				+ nowMillisExpression() + ", NULL, NULL, NULL FROM " + quote(table.physicalName()) + " t";
+		String sql = "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns()
+				+ scopeInsertColumns(table) + ") SELECT " + literal(table.name()) + ", " + rowId(table, "t") + ", 'put', "
+				+ rowJson(table, "t") + ", " + nowMillisExpression() + ", NULL, NULL, NULL"
+				+ scopeValues(table, "t", "put", "NULL") + " FROM " + quote(table.physicalName()) + " t";
 		try (Statement statement = connection.createStatement()) {
 			return statement.executeUpdate(sql);
 		}

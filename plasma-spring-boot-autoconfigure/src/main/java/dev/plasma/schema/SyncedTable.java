@@ -2,6 +2,8 @@ package dev.plasma.schema;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A declared table as resolved against the database.
  * <p>
@@ -13,13 +15,47 @@ import java.util.List;
  * @param columns all columns in ordinal order
  * @param primaryKey the primary key columns in key order
  * @param changeLogSuppressed whether writes are never captured
+ * @param scopeColumn the column of the table's read rule, recorded by the capture triggers as each
+ * entry's {@code scope} (new value) and {@code old_scope} (previous value), or {@code null}
  */
 public record SyncedTable(String name, String physicalName, List<Column> columns, List<Column> primaryKey,
-		boolean changeLogSuppressed) {
+		boolean changeLogSuppressed, @Nullable Column scopeColumn) {
 
 	public SyncedTable {
 		columns = List.copyOf(columns);
 		primaryKey = List.copyOf(primaryKey);
+	}
+
+	/**
+	 * Creates a table without a read rule.
+	 * @param name the configured name
+	 * @param physicalName the stored name
+	 * @param columns all columns in ordinal order
+	 * @param primaryKey the primary key columns in key order
+	 * @param changeLogSuppressed whether writes are never captured
+	 */
+	public SyncedTable(String name, String physicalName, List<Column> columns, List<Column> primaryKey,
+			boolean changeLogSuppressed) {
+		this(name, physicalName, columns, primaryKey, changeLogSuppressed, null);
+	}
+
+	/**
+	 * Finds a column by a configured name: the column stored under exactly that name, else the only one
+	 * whose name differs in case alone.
+	 * @param configuredName the name from configuration
+	 * @return the column, or {@code null}
+	 */
+	public @Nullable Column findColumn(String configuredName) {
+		List<Column> ignoringCase = new java.util.ArrayList<>();
+		for (Column column : this.columns) {
+			if (column.name().equals(configuredName)) {
+				return column;
+			}
+			if (column.name().equalsIgnoreCase(configuredName)) {
+				ignoringCase.add(column);
+			}
+		}
+		return (ignoringCase.size() == 1) ? ignoringCase.get(0) : null;
 	}
 
 	/**

@@ -94,7 +94,16 @@ public class TableResolver {
 		for (String keyColumn : keyByPosition.values()) {
 			columns.stream().filter((column) -> column.name().equals(keyColumn)).findFirst().ifPresent(primaryKey::add);
 		}
-		return new SyncedTable(name, physicalName, columns, primaryKey, declaration.changeLogSuppressed());
+		SyncedTable table = new SyncedTable(name, physicalName, columns, primaryKey, declaration.changeLogSuppressed());
+		if (declaration.scopeColumn() == null) {
+			return table;
+		}
+		Column scope = table.findColumn(declaration.scopeColumn());
+		if (scope == null) {
+			throw new PlasmaConfigurationException("Plasma: the read rule of table '" + name + "' names column '"
+					+ declaration.scopeColumn() + "', which the table does not have.");
+		}
+		return new SyncedTable(name, physicalName, columns, primaryKey, declaration.changeLogSuppressed(), scope);
 	}
 
 	private String currentSchema(Connection connection) {

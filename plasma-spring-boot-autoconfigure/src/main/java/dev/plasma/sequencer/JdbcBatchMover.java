@@ -29,10 +29,10 @@ class JdbcBatchMover implements BatchMover {
 
 	JdbcBatchMover(PlasmaDialect dialect, int batchSize) {
 		this.dialect = dialect;
-		this.selectPendingSql = "SELECT id, " + dialect.entryColumns() + " FROM _plasma_pending_changes ORDER BY id LIMIT "
-				+ batchSize;
-		this.insertEntrySql = "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns()
-				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		this.selectPendingSql = "SELECT id, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
+				+ " FROM _plasma_pending_changes ORDER BY id LIMIT " + batchSize;
+		this.insertEntrySql = "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns() + ", "
+				+ dialect.scopeColumns() + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 		this.upsertConfirmationSql = dialect.upsertConfirmationSql();
 	}
 
@@ -70,6 +70,8 @@ class JdbcBatchMover implements BatchMover {
 						confirmations.add(new Object[] { clientGroupId, clientId, mutationId, version });
 					}
 				}
+				insert.setString(10, rs.getString(10));
+				insert.setString(11, rs.getString(11));
 				insert.addBatch();
 				count++;
 			}

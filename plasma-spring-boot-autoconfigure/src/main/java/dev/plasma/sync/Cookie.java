@@ -6,10 +6,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code c1:} pull cookie: {@code c1:} followed by base64 of a JSON object mapping region ID to the
  * highest version the client has received in that region, as a string. This server serves a single
  * region, {@code "0"}: {@code c1:} + base64 of <code>{"0":"123"}</code>.
+ * <p>
+ * When read rules are declared, the object also holds the reserved non-region key {@code "g"}: a
+ * fingerprint of the rules and of the pulling user's grants when the cookie was issued
+ * (<code>{"0":"123","g":"Xy3..."}</code>). A pull whose grants no longer match it gets a reset.
  */
 public final class Cookie {
 
@@ -19,7 +25,11 @@ public final class Cookie {
 	/** Region served by a single-region deployment. */
 	public static final String REGION = "0";
 
-	private static final Pattern SINGLE_REGION = Pattern.compile("\\{\\s*\"([^\"]*)\"\\s*:\\s*\"(\\d{1,18})\"\\s*}");
+	/** Reserved key of the grants fingerprint. */
+	public static final String GRANTS_KEY = "g";
+
+	private static final Pattern SINGLE_REGION = Pattern.compile(
+			"\\{\\s*\"([^\"]*)\"\\s*:\\s*\"(\\d{1,18})\"\\s*(?:,\\s*\"g\"\\s*:\\s*\"([A-Za-z0-9_-]{1,64})\"\\s*)?}");
 
 	private Cookie() {
 	}
@@ -30,7 +40,18 @@ public final class Cookie {
 	 * @return the cookie
 	 */
 	public static String encode(long version) {
-		String json = "{\"" + REGION + "\":\"" + version + "\"}";
+		return encode(version, null);
+	}
+
+	/**
+	 * Encodes a version and a grants fingerprint as a cookie.
+	 * @param version the highest version the client has received
+	 * @param grants the grants fingerprint, {@code null} for none (no read rules)
+	 * @return the cookie
+	 */
+	public static String encode(long version, @Nullable String grants) {
+		String json = "{\"" + REGION + "\":\"" + version + "\""
+				+ ((grants != null) ? ",\"" + GRANTS_KEY + "\":\"" + grants + "\"" : "") + "}";
 		return PREFIX + Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
 	}
 
@@ -41,6 +62,16 @@ public final class Cookie {
 	 * @throws BadSyncRequestException when the cookie is not a well-formed single-region {@code c1:} cookie
 	 */
 	public static long decode(String cookie) {
+		return parse(cookie).version();
+	}
+
+	/**
+	 * Parses a cookie into its version and grants fingerprint.
+	 * @param cookie the cookie
+	 * @return the position it names
+	 * @throws BadSyncRequestException when the cookie is not a well-formed single-region {@code c1:} cookie
+	 */
+	public static Position parse(String cookie) {
 		if (!cookie.startsWith(PREFIX)) {
 			throw new BadSyncRequestException("malformed cookie: it must start with 'c1:'");
 		}
@@ -59,7 +90,7 @@ public final class Cookie {
 			throw new BadSyncRequestException(
 					"cookie names region '" + matcher.group(1) + "' but this server serves region '0' only");
 		}
-		return Long.parseLong(matcher.group(2));
+		return new Position(Long.parseLong(matcher.group(2)), matcher.group(3));
 	}
 
 	/**
@@ -69,6 +100,15 @@ public final class Cookie {
 	 */
 	public static Map<String, String> regions(long version) {
 		return Map.of(REGION, Long.toString(version));
+	}
+
+	/**
+	 * What a cookie names: the version a client has received everything up to, and the fingerprint of
+	 * the grants its patches were filtered with.
+	 * @param version the version of region {@code "0"}
+	 * @param grants the grants fingerprint, {@code null} when the cookie carries none
+	 */
+	public record Position(long version, @Nullable String grants) {
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.plasma.sync;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Everything a pull answers except its patch, known before the first patch operation.
  * @param version the version the client has now received everything up to (the new cookie)
@@ -9,7 +11,17 @@ import java.util.Map;
  * @param lastMutationIds confirmed mutation IDs of the group's clients as of {@code version}
  * @param lastMutationIdChanges the confirmations that changed since the request's cookie
  * @param hasMore whether more changes are waiting (pull again with the new cookie)
+ * @param grants the grants fingerprint the new cookie carries, {@code null} when no read rules are declared
  */
 public record PullHeader(long version, boolean reset, Map<String, Long> lastMutationIds,
-		Map<String, Long> lastMutationIdChanges, boolean hasMore) {
+		Map<String, Long> lastMutationIdChanges, boolean hasMore, @Nullable String grants) {
+
+	/**
+	 * Returns the answer's {@code c1:} cookie.
+	 * @return the encoded version and grants fingerprint
+	 */
+	public String cookie() {
+		return Cookie.encode(this.version, this.grants);
+	}
+
 }

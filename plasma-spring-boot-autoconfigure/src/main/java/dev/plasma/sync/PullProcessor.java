@@ -5,15 +5,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.plasma.access.ReadRules;
+import dev.plasma.access.ReadView;
 import dev.plasma.changelog.ChangeEntry;
 import dev.plasma.changelog.ChangeLog;
 import dev.plasma.changelog.ChangePage;
@@ -35,6 +40,25 @@ import dev.plasma.schema.SyncedTables;
  * after a {@code clear}. Confirmations are reported only when their ledger marker lies at or below the
  * returned version, so confirmation never runs ahead of data; ledger markers also make the cookie move
  * when a mutation is confirmed without writing anything.
+ * <p>
+ * <b>Read rules.</b> With {@link ReadRules} declared, a pull runs for a user: in the same snapshot it
+ * evaluates the user's {@link ReadView} (one query per grant set) and its fingerprint.
+ * <ul>
+ * <li>No cookie, or one below the floor: a reset holding only the readable rows of ruled tables
+ * ({@code WHERE column IN (allowed)}, served by an index on the column).</li>
+ * <li>The cookie's fingerprint differs (grants, user or rules changed) and the head moved past it: a reset.
+ * A cookie at the head is answered "nothing changed" with the request's own cookie, without evaluating
+ * the grants at all (a caught-up pull stays one statement): a grant change is a write to a synced table,
+ * so the head moves once the sequencer takes it and the next pull resets. That keeps the cookie (and the
+ * Replicache adapter's {@code order}) strictly growing with every non-empty patch.</li>
+ * <li>Otherwise incremental. An entry of a ruled table is a {@code put} when it is a put whose
+ * {@code scope} is allowed, else a {@code del} when its {@code old_scope} is allowed (the row was readable
+ * and no longer is), else it is skipped entirely, so a row the user cannot read never shows its key. The
+ * last op per key wins; a skipped entry does not override an earlier one. Pages are cut by entries read,
+ * skipped ones included.</li>
+ * </ul>
+ * Pulls stay read-only, so tabs of one group pulling concurrently with the same cookie get the same,
+ * correct answer.
  */
 public class PullProcessor {
 
@@ -71,6 +95,8 @@ public class PullProcessor {
 
 	private final SyncObserver observer;
 
+	private final ReadRules readRules;
+
 	/**
 	 * Creates the pull processor.
 	 * @param dataSource the data source holding Plasma's tables
@@ -84,6 +110,24 @@ public class PullProcessor {
 	 */
 	public PullProcessor(DataSource dataSource, PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables,
 			TransactionTemplate transactions, int maxChanges, long maxBytes, SyncObserver observer) {
+		this(dataSource, dialect, changeLog, tables, ReadRules.NONE, transactions, maxChanges, maxBytes, observer);
+	}
+
+	/**
+	 * Creates the pull processor with read rules.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect its dialect
+	 * @param changeLog reads sequenced entries
+	 * @param tables the synced tables
+	 * @param readRules which rows each user may read
+	 * @param transactions transactions on the data source
+	 * @param maxChanges the most change-log entries of one incremental page
+	 * @param maxBytes the size budget of one incremental page (table names, row IDs and values)
+	 * @param observer told about every pull
+	 */
+	public PullProcessor(DataSource dataSource, PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables,
+			ReadRules readRules, TransactionTemplate transactions, int maxChanges, long maxBytes, SyncObserver observer) {
+		this.readRules = readRules;
 		if (maxChanges < 1) {
 			throw new IllegalArgumentException("maxChanges must be at least 1");
 		}
@@ -113,9 +157,21 @@ public class PullProcessor {
 	 * @return the result
 	 * @throws CookieFromFutureException when the cookie is beyond the change log's head
 	 */
-	public PullResult pull(String clientGroupId, Long cookieVersion) {
+	public PullResult pull(String clientGroupId, @Nullable Long cookieVersion) {
+		return pull(clientGroupId, ReadRules.ANONYMOUS_USER, position(cookieVersion));
+	}
+
+	/**
+	 * Answers a user's pull, holding the whole answer in memory.
+	 * @param clientGroupId the pulling client group
+	 * @param userName the pulling user, whom read rules apply to
+	 * @param cookie what the request's cookie names, {@code null} for none
+	 * @return the result
+	 * @throws CookieFromFutureException when the cookie is beyond the change log's head
+	 */
+	public PullResult pull(String clientGroupId, String userName, Cookie.@Nullable Position cookie) {
 		List<PatchOperation> patch = new ArrayList<>();
-		PullHeader header = pull(clientGroupId, cookieVersion, new PatchSink() {
+		PullHeader header = pull(clientGroupId, userName, cookie, new PatchSink() {
 
 			@Override
 			public void begin(PullHeader ignored) {
@@ -128,20 +184,37 @@ public class PullProcessor {
 
 		});
 		return new PullResult(header.version(), header.reset(), patch, header.lastMutationIds(),
-				header.lastMutationIdChanges(), header.hasMore());
+				header.lastMutationIdChanges(), header.hasMore(), header.grants());
+	}
+
+	/**
+	 * Answers an anonymous pull into a sink, as {@link #pull(String, String, Cookie.Position, PatchSink)}
+	 * does for the user {@value ReadRules#ANONYMOUS_USER} and a cookie without grants fingerprint.
+	 * @param clientGroupId the pulling client group
+	 * @param cookieVersion the version of the request's cookie, {@code null} for none
+	 * @param sink receives the answer
+	 * @return the header the sink received
+	 */
+	public PullHeader pull(String clientGroupId, @Nullable Long cookieVersion, PatchSink sink) {
+		return pull(clientGroupId, ReadRules.ANONYMOUS_USER, position(cookieVersion), sink);
+	}
+
+	private static Cookie.@Nullable Position position(@Nullable Long cookieVersion) {
+		return (cookieVersion != null) ? new Cookie.Position(cookieVersion, null) : null;
 	}
 
 	/**
 	 * Answers a pull into a sink: the header first, then the patch operations, all while the pull's read
 	 * transaction is open. A reset's rows are handed over one by one as they are read, never collected.
 	 * @param clientGroupId the pulling client group
-	 * @param cookieVersion the version of the request's cookie, {@code null} for none
+	 * @param userName the pulling user, whom read rules apply to
+	 * @param cookie what the request's cookie names, {@code null} for none
 	 * @param sink receives the answer
 	 * @return the header the sink received
 	 * @throws CookieFromFutureException when the cookie is beyond the change log's head (before the sink
 	 * receives anything)
 	 */
-	public PullHeader pull(String clientGroupId, Long cookieVersion, PatchSink sink) {
+	public PullHeader pull(String clientGroupId, String userName, Cookie.@Nullable Position cookie, PatchSink sink) {
 		long started = System.nanoTime();
 		PullHeader header = this.readTransactions.execute((status) -> {
 			if (this.repeatableReadSql != null) {
@@ -163,42 +236,59 @@ public class PullProcessor {
 				throw new org.springframework.dao.DataAccessResourceFailureException(
 						"Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
 			}
-			if (cookieVersion != null && cookieVersion > head) {
-				throw new CookieFromFutureException(cookieVersion, head);
+			if (cookie != null && cookie.version() > head) {
+				throw new CookieFromFutureException(cookie.version(), head);
 			}
-			if (cookieVersion == null || cookieVersion < floor) {
-				return reset(head, confirmations, sink);
+			if (cookie != null && cookie.version() == head && cookie.version() >= floor) {
+				return incremental(clientGroupId, head, head, confirmations, null, cookie.grants(), sink);
 			}
-			return incremental(clientGroupId, cookieVersion, head, confirmations, sink);
+			java.sql.Connection connection = DataSourceUtils.getConnection(this.dataSource);
+			try {
+				ReadView view = this.readRules.view(connection, userName);
+				String grants = (view != null) ? view.fingerprint() : null;
+				if (cookie == null || cookie.version() < floor) {
+					return reset(connection, head, confirmations, view, sink);
+				}
+				if (!Objects.equals(grants, cookie.grants())) {
+					return reset(connection, head, confirmations, view, sink);
+				}
+				return incremental(clientGroupId, cookie.version(), head, confirmations, view, grants, sink);
+			}
+			catch (java.sql.SQLException ex) {
+				throw new org.springframework.dao.DataAccessResourceFailureException("Plasma: reading the pull failed",
+						ex);
+			}
+			finally {
+				DataSourceUtils.releaseConnection(connection, this.dataSource);
+			}
 		});
 		this.observer.pullCompleted(header.reset(), Duration.ofNanos(System.nanoTime() - started));
 		return header;
 	}
 
-	private PullHeader reset(long head, Map<String, long[]> confirmations, PatchSink sink) {
+	private PullHeader reset(java.sql.Connection connection, long head, Map<String, long[]> confirmations,
+			@Nullable ReadView view, PatchSink sink) throws java.sql.SQLException {
 		Map<String, Long> confirmed = confirmedUpTo(confirmations, head);
-		PullHeader header = new PullHeader(head, true, confirmed, confirmed, false);
+		PullHeader header = new PullHeader(head, true, confirmed, confirmed, false,
+				(view != null) ? view.fingerprint() : null);
 		sink.begin(header);
 		sink.operation(PatchOperation.CLEAR.op(), null, null);
-		java.sql.Connection connection = DataSourceUtils.getConnection(this.dataSource);
-		try {
-			for (SyncedTable table : this.tables.synced()) {
-				String prefix = table.name() + "/";
-				this.dialect.readRows(connection, table, (rowId, json) -> sink.operation("put", prefix + rowId, json));
+		for (SyncedTable table : this.tables.synced()) {
+			String prefix = table.name() + "/";
+			PlasmaDialect.RowConsumer put = (rowId, json) -> sink.operation("put", prefix + rowId, json);
+			Set<String> allowed = (view != null) ? view.allowed(table.name()) : null;
+			if (allowed == null) {
+				this.dialect.readRows(connection, table, put);
 			}
-		}
-		catch (java.sql.SQLException ex) {
-			throw new org.springframework.dao.DataAccessResourceFailureException("Plasma: reading the full state failed",
-					ex);
-		}
-		finally {
-			DataSourceUtils.releaseConnection(connection, this.dataSource);
+			else if (!allowed.isEmpty()) {
+				this.dialect.readRowsIn(connection, table, Objects.requireNonNull(table.scopeColumn()), allowed, put);
+			}
 		}
 		return header;
 	}
 
 	private PullHeader incremental(String clientGroupId, long cookieVersion, long head,
-			Map<String, long[]> confirmations, PatchSink sink) {
+			Map<String, long[]> confirmations, @Nullable ReadView view, @Nullable String grants, PatchSink sink) {
 		ChangePage page = (cookieVersion == head) ? new ChangePage(List.of(), true)
 				: this.changeLog.readPage(cookieVersion, head, this.maxChanges, this.maxBytes);
 		List<ChangeEntry> entries = page.entries();
@@ -217,12 +307,26 @@ public class PullProcessor {
 				continue;
 			}
 			String key = entry.tableName() + "/" + entry.rowId();
+			Set<String> allowed = (view != null) ? view.allowed(entry.tableName()) : null;
+			PatchOperation operation;
+			if (allowed == null) {
+				operation = entry.isDelete() ? PatchOperation.del(key) : PatchOperation.put(key, entry.value());
+			}
+			else if (!entry.isDelete() && entry.scope() != null && allowed.contains(entry.scope())) {
+				operation = PatchOperation.put(key, entry.value());
+			}
+			else if (entry.oldScope() != null && allowed.contains(entry.oldScope())) {
+				operation = PatchOperation.del(key);
+			}
+			else {
+				continue;
+			}
 			byKey.remove(key);
-			byKey.put(key, entry.isDelete() ? PatchOperation.del(key) : PatchOperation.put(key, entry.value()));
+			byKey.put(key, operation);
 		}
 		Map<String, Long> confirmed = new TreeMap<>(changes);
 		confirmed.putAll(confirmedUpTo(confirmations, version));
-		PullHeader header = new PullHeader(version, false, confirmed, changes, version < head);
+		PullHeader header = new PullHeader(version, false, confirmed, changes, version < head, grants);
 		sink.begin(header);
 		for (PatchOperation operation : byKey.values()) {
 			sink.operation(operation.op(), operation.key(), operation.value());

@@ -60,15 +60,15 @@ public class NativeSyncHandler extends SyncHandlerSupport {
 			throw new BadSyncRequestException("unsupported pullVersion " + pull.pullVersion() + "; this server speaks 1");
 		}
 		checkSchemaVersion(pull.schemaVersion());
-		Long cookieVersion = null;
+		Cookie.Position cookie = null;
 		if (!pull.cookie().isNull()) {
 			if (!pull.cookie().isString()) {
 				throw new BadSyncRequestException("field 'cookie' must be null or a c1: string");
 			}
-			cookieVersion = Cookie.decode(pull.cookie().stringValue());
+			cookie = Cookie.parse(pull.cookie().stringValue());
 		}
-		return pull(user, pull.clientGroupId(), cookieVersion, (generator, header) -> {
-			generator.writeStringProperty("cookie", Cookie.encode(header.version()));
+		return pull(user, pull.clientGroupId(), cookie, (generator, header) -> {
+			generator.writeStringProperty("cookie", header.cookie());
 			SyncResponses.writeIds(generator, "lastMutationIDs", header.lastMutationIds());
 			generator.writeBooleanProperty("hasMore", header.hasMore());
 		});

@@ -70,14 +70,14 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		if (!schemaVersionAccepted(pull.schemaVersion())) {
 			return versionNotSupported("schema");
 		}
-		Long cookieVersion = cookieVersion(pull.cookie());
+		Cookie.Position cookie = cookie(pull.cookie());
 		boolean toldMore = pull.cookie().isObject() && pull.cookie().path("more").asBoolean(false);
 		try {
-			return pull(user, pull.clientGroupId(), cookieVersion, (generator, header) -> {
+			return pull(user, pull.clientGroupId(), cookie, (generator, header) -> {
 				generator.writeName("cookie");
 				generator.writeStartObject();
 				generator.writeNumberProperty("order", header.version());
-				generator.writeStringProperty("c1", Cookie.encode(header.version()));
+				generator.writeStringProperty("c1", header.cookie());
 				if (header.hasMore()) {
 					generator.writeBooleanProperty("more", true);
 				}
@@ -106,7 +106,7 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		return ok(this.responses.error("ClientStateNotFound", null));
 	}
 
-	private static Long cookieVersion(JsonNode cookie) {
+	private static Cookie.Position cookie(JsonNode cookie) {
 		if (cookie.isNull()) {
 			return null;
 		}
@@ -114,7 +114,7 @@ public class ReplicacheSyncHandler extends SyncHandlerSupport {
 		if (c1 == null || !c1.isString()) {
 			throw new BadSyncRequestException("field 'cookie' must be null or an object with a 'c1' string");
 		}
-		return Cookie.decode(c1.stringValue());
+		return Cookie.parse(c1.stringValue());
 	}
 
 	private ServerResponse versionNotSupported(String versionType) {

@@ -13,6 +13,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -23,6 +24,7 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 import dev.plasma.sync.BadSyncRequestException;
+import dev.plasma.sync.Cookie;
 import dev.plasma.sync.MutationResult;
 import dev.plasma.sync.PatchSink;
 import dev.plasma.sync.PullHeader;
@@ -182,24 +184,24 @@ public abstract class SyncHandlerSupport {
 	 * Runs a pull for a user and writes its answer as it is read: {@code headerWriter} writes the
 	 * protocol's fields, followed by the {@code patch} array.
 	 */
-	ServerResponse pull(String user, String clientGroupId, Long cookieVersion,
+	ServerResponse pull(String user, String clientGroupId, Cookie.@Nullable Position cookie,
 			BiConsumer<JsonGenerator, PullHeader> headerWriter) {
-		return pull(user, clientGroupId, cookieVersion, headerWriter, (header, sink) -> {
+		return pull(user, clientGroupId, cookie, headerWriter, (header, sink) -> {
 		});
 	}
 
 	/**
-	 * Runs a pull like {@link #pull(String, String, Long, BiConsumer)} and lets {@code lastOperations} add
-	 * the protocol's own operations at the end of the patch.
+	 * Runs a pull like {@link #pull(String, String, Cookie.Position, BiConsumer)} and lets {@code lastOperations}
+	 * add the protocol's own operations at the end of the patch.
 	 */
-	ServerResponse pull(String user, String clientGroupId, Long cookieVersion,
+	ServerResponse pull(String user, String clientGroupId, Cookie.@Nullable Position cookie,
 			BiConsumer<JsonGenerator, PullHeader> headerWriter, BiConsumer<PullHeader, PatchSink> lastOperations) {
 		PullResponseWriter writer = new PullResponseWriter(this.jsonMapper, PULL_MEMORY_LIMIT, headerWriter,
 				lastOperations);
 		try {
 			this.gate.enter();
 			this.access.admit(user, clientGroupId);
-			this.pullProcessor.pull(clientGroupId, cookieVersion, writer);
+			this.pullProcessor.pull(clientGroupId, user, cookie, writer);
 			this.gate.answered();
 			return writer.finish();
 		}

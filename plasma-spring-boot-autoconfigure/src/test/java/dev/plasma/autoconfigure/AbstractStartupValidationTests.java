@@ -177,7 +177,8 @@ public abstract class AbstractStartupValidationTests {
 				.rootCause()
 				.isInstanceOf(PlasmaConfigurationException.class)
 				.hasMessage("Plasma: unknown key 'plasma.tables.todos.change-log-supressed' in the declaration of table "
-						+ "'todos' under plasma.tables; the known keys are: change-log-suppressed."));
+						+ "'todos' under plasma.tables; the known keys are: change-log-suppressed, read.column, read.grant, "
+						+ "read.user-column."));
 	}
 
 	@Test

@@ -86,6 +86,7 @@ class PlasmaMetricsAutoConfigurationTests {
 			for (int i = 0; i < 4; i++) {
 				jdbc.update("MERGE INTO todos (id, text) KEY (id) VALUES ('t1', ?)", "v" + i);
 			}
+			context.getBean(Sequencer.class).flush();
 			PullProcessor pull = context.getBean(PullProcessor.class);
 			long cookie = pull.pull("g1", null).version();
 			pull.pull("g1", cookie);
