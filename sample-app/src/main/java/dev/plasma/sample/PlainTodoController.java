@@ -3,6 +3,7 @@ package dev.plasma.sample;
 import java.util.Map;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,6 +29,8 @@ class PlainTodoController {
 
 	private static final String INSERT = "INSERT INTO todos (id, text, done, created_at) VALUES (?, ?, FALSE, ?)";
 
+	private static final int ATTEMPTS = 3;
+
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transaction;
@@ -43,13 +46,32 @@ class PlainTodoController {
 			return ResponseEntity.badRequest().body(Map.of("error", "a todo needs a non-empty id and a text"));
 		}
 		try {
-			this.transaction.executeWithoutResult(
-					(status) -> this.jdbc.update(INSERT, todo.id(), todo.text(), System.currentTimeMillis()));
+			insertRetryingDeadlocks(todo);
 		}
 		catch (DuplicateKeyException ex) {
 			return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "todo " + todo.id() + " exists"));
 		}
 		return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", todo.id()));
+	}
+
+	/**
+	 * Inserts the todo, running the transaction again when the database chose it as a deadlock victim
+	 * (MariaDB's gap locks make an insert deadlock with concurrent updates of neighbouring rows), as any
+	 * application writing behind Plasma's back should.
+	 */
+	private void insertRetryingDeadlocks(NewTodo todo) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				this.transaction.executeWithoutResult(
+						(status) -> this.jdbc.update(INSERT, todo.id(), todo.text(), System.currentTimeMillis()));
+				return;
+			}
+			catch (PessimisticLockingFailureException ex) {
+				if (attempt == ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/**
