@@ -106,7 +106,7 @@ class ActuatorHttpTests {
 				.as("a cookie below the floor gets a reset: %s", patch).isEqualTo("clear");
 			assertThat(patch).contains("\"key\":\"todos/a2\"").doesNotContain("todos/a1");
 		}
-		assertThat(nativeLate.body().get("cookie").stringValue()).isEqualTo(Cookie.encode(head));
+		assertThat(Cookie.decode(nativeLate.body().get("cookie").stringValue())).isEqualTo(head);
 		assertThat(replicacheLate.body().get("cookie").get("order").longValue()).isEqualTo(head);
 	}
 

@@ -43,9 +43,12 @@ class ReplicachePagingHttpTests {
 
 	@Test
 	void eachPageButTheLastSaysMoreIsWaitingAndTheLastClearsIt() throws Exception {
+		this.jdbc.update("INSERT INTO lists (id, name, owner) VALUES ('paging-list', 'Paged', ?)", JsonHttp.USER);
+		this.sequencer.flush();
 		JsonNode cookie = pull(JsonHttp.JSON.nullNode()).get("cookie");
 		for (int i = 0; i < 10; i++) {
-			this.jdbc.update("INSERT INTO todos (id, text, done, created_at) VALUES (?, 'paged', FALSE, ?)", "p" + i, i);
+			this.jdbc.update("INSERT INTO todos (id, text, done, created_at, list_id) VALUES (?, 'paged', FALSE, ?, 'paging-list')",
+					"p" + i, i);
 		}
 		this.sequencer.flush();
 		List<String> lastOperations = new ArrayList<>();

@@ -178,7 +178,9 @@ class SyncHttpTests {
 		for (int i = 0; i < 6000; i++) {
 			rows.add(new Object[] { "big-" + i, text + i, i });
 		}
-		this.jdbc.batchUpdate("INSERT INTO todos (id, text, done, created_at) VALUES (?, ?, FALSE, ?)", rows);
+		this.jdbc.update("INSERT INTO lists (id, name, owner) VALUES ('big-list', 'Big', ?)", JsonHttp.USER);
+		this.jdbc.batchUpdate("INSERT INTO todos (id, text, done, created_at, list_id) VALUES (?, ?, FALSE, ?, 'big-list')",
+				rows);
 		this.sequencer.flush();
 		java.util.Set<String> filesBefore = pullFiles();
 
@@ -188,10 +190,11 @@ class SyncHttpTests {
 		for (Response response : java.util.List.of(nativePull, replicachePull)) {
 			assertThat(response.status()).isEqualTo(200);
 			JsonNode patch = response.body().get("patch");
-			assertThat(patch).hasSize(6001);
+			assertThat(patch).hasSize(6002);
 			assertThat(patch.get(0).get("op").stringValue()).isEqualTo("clear");
+			assertThat(patch.get(1).get("key").stringValue()).isEqualTo("lists/big-list");
 			java.util.Set<String> keys = new java.util.HashSet<>();
-			patch.valueStream().skip(1).forEach((operation) -> {
+			patch.valueStream().skip(2).forEach((operation) -> {
 				assertThat(operation.get("op").stringValue()).isEqualTo("put");
 				String id = operation.get("key").stringValue().substring("todos/".length());
 				assertThat(operation.get("value").get("text").stringValue()).isEqualTo(text + id.substring(4));
