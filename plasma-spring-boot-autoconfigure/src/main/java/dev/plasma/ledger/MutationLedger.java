@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.plasma.changelog.PendingChanges;
 import dev.plasma.dialect.PlasmaDialect;
 
 /**
@@ -42,8 +43,7 @@ public class MutationLedger {
 
 	public MutationLedger(DataSource dataSource, PlasmaDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.insertMarkerSql = "INSERT INTO _plasma_pending_changes (" + dialect.entryColumns()
-				+ ") VALUES (?, ?, 'put', ?, ?, ?, ?, ?)";
+		this.insertMarkerSql = PendingChanges.insertLedgerMarkerSql(dialect);
 	}
 
 	/**
