@@ -13,7 +13,18 @@ import org.springframework.jdbc.core.RowMapper;
 import dev.plasma.dialect.PlasmaDialect;
 
 /**
- * Reads sequenced entries of {@code _plasma_changes}.
+ * Owns {@code _plasma_changes}, the sequenced change log: the reads of entries in version order and the
+ * insert of sequenced entries ({@link #insertEntriesSql}) are here.
+ * <p>
+ * Only two other places hold statements on the table, each for a reason of its own:
+ * <ul>
+ * <li>compaction's statements, in {@code dev.plasma.compaction.ChangeLogCompactionStatements}: large,
+ * tuned per database and used by nothing else, they live next to the algorithm they implement;</li>
+ * <li>PostgreSQL's one-statement sequencer move ({@link PlasmaDialect#moveBatchSql}), which a dialect owns
+ * as a per-database variant of the sequencer's move.</li>
+ * </ul>
+ * The pull's state read ({@link SequencerStateRepository#readPullState}) also touches the table, for H2's
+ * snapshot.
  */
 public class ChangeLog {
 
@@ -38,6 +49,17 @@ public class ChangeLog {
 		this.pageJdbc.setFetchSize(PAGE_FETCH_SIZE);
 		this.select = "SELECT row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
 				+ " FROM _plasma_changes";
+	}
+
+	/**
+	 * Returns the insert of one sequenced entry: parameters {@code row_version}, then the dialect's entry
+	 * columns and scope columns.
+	 * @param dialect the database's dialect
+	 * @return the statement
+	 */
+	public static String insertEntriesSql(PlasmaDialect dialect) {
+		return "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
+				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	}
 
 	/**

@@ -1,9 +1,7 @@
 package dev.plasma.changelog;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -48,21 +46,11 @@ public class ChangeLogStatusReader {
 	 * @return the status
 	 */
 	public ChangeLogStatus read() {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+		try (Connection connection = this.dataSource.getConnection()) {
 			long now = this.clock.nowMillis(connection);
 			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
-			Long oldestPending;
-			try (ResultSet rs = statement
-				.executeQuery("SELECT created_at FROM _plasma_pending_changes ORDER BY id LIMIT 1")) {
-				oldestPending = rs.next() ? rs.getLong(1) : null;
-			}
-			long pending = 0;
-			if (oldestPending != null) {
-				try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM _plasma_pending_changes")) {
-					rs.next();
-					pending = rs.getLong(1);
-				}
-			}
+			Long oldestPending = PendingChanges.oldestCreatedAt(connection);
+			long pending = (oldestPending != null) ? PendingChanges.count(connection) : 0;
 			ChangeLogStatus status = new ChangeLogStatus(state.head(), state.floor(),
 					Math.max(0, state.head() - state.compactedEntries()), pending, oldestPending, state.compactedTo(),
 					state.compactedEntries(), state.compactedAt(), now, Instant.now());

@@ -5,11 +5,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Owns {@code _plasma_sequencer}, the single state row of the change log: the sequencer's head and
  * compaction's floor and progress. Every statement on the table is here; each runs on the caller's
  * connection, inside the caller's transaction if it has one.
+ * <p>
+ * One statement also reads {@code _plasma_client_confirmations} (owned by
+ * {@link dev.plasma.ledger.MutationLedger}): the pull's {@link #readPullState state read}, which joins the
+ * group's confirmations to the state row so that a caught-up pull costs exactly one statement.
  */
 public final class SequencerStateRepository {
 
@@ -33,6 +42,21 @@ public final class SequencerStateRepository {
 
 	private static final String FINISH_COMPACTION_SQL = """
 			UPDATE _plasma_sequencer SET compacted_to = ?, compacted_at = ? WHERE id = 1 AND compacted_to < ?""";
+
+	/**
+	 * Reads head, floor and the group's confirmations in one statement, and touches {@code _plasma_changes}
+	 * in it too: H2 takes the REPEATABLE READ snapshot of each table at the table's first read in the
+	 * transaction, so without it a compaction committing between this read and the read of the entries
+	 * could delete entries of a client whose cookie is at or above the floor read here (docs/protocol.md, guarantee
+	 * 7). One row per confirmed client of the group, or one row with NULL client columns for none.
+	 */
+	private static final String READ_PULL_STATE_SQL = """
+			SELECT s.head, s.compaction_floor, (SELECT COUNT(*) FROM _plasma_changes WHERE row_version = 0),
+			  c.client_id, c.mutation_id, c.row_version
+			FROM _plasma_sequencer s LEFT JOIN _plasma_client_confirmations c ON c.client_group_id = ?
+			WHERE s.id = 1""";
+
+	private static final String NO_STATE_ROW = "Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?";
 
 	private SequencerStateRepository() {
 	}
@@ -128,6 +152,32 @@ public final class SequencerStateRepository {
 		}
 	}
 
+	/**
+	 * Reads what a pull needs of the state row, and the group's confirmations, in one statement on the
+	 * template's (transaction-bound) connection; see the pull's snapshot rules in
+	 * {@link dev.plasma.sync.PullProcessor}.
+	 * @param jdbc the template, inside the pull's read transaction
+	 * @param clientGroupId the pulling client group
+	 * @return the head, the floor and the group's confirmations
+	 * @throws DataAccessResourceFailureException when the row is missing
+	 */
+	public static PullState readPullState(JdbcTemplate jdbc, String clientGroupId) {
+		long[] state = { -1, 0 };
+		Map<String, Confirmation> confirmations = new TreeMap<>();
+		jdbc.query(READ_PULL_STATE_SQL, (rs) -> {
+			state[0] = rs.getLong(1);
+			state[1] = rs.getLong(2);
+			String clientId = rs.getString(4);
+			if (clientId != null) {
+				confirmations.put(clientId, new Confirmation(rs.getLong(5), rs.getLong(6)));
+			}
+		}, clientGroupId);
+		if (state[0] < 0) {
+			throw new DataAccessResourceFailureException(NO_STATE_ROW);
+		}
+		return new PullState(state[0], state[1], confirmations);
+	}
+
 	private static long queryHead(Connection connection, String sql) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
 			requireRow(rs);
@@ -137,7 +187,7 @@ public final class SequencerStateRepository {
 
 	private static void requireRow(ResultSet rs) throws SQLException {
 		if (!rs.next()) {
-			throw new SQLException("Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
+			throw new SQLException(NO_STATE_ROW);
 		}
 	}
 
@@ -150,6 +200,23 @@ public final class SequencerStateRepository {
 	 * @param compactedAt when the last complete compaction pass finished (Unix ms), 0 for never
 	 */
 	public record State(long head, long floor, long compactedTo, long compactedEntries, long compactedAt) {
+	}
+
+	/**
+	 * What a pull reads first.
+	 * @param head the highest version handed out
+	 * @param floor the compaction floor
+	 * @param confirmations the group's sequenced confirmations by client ID, in client ID order
+	 */
+	public record PullState(long head, long floor, Map<String, Confirmation> confirmations) {
+	}
+
+	/**
+	 * A client's sequenced confirmation, a row of {@code _plasma_client_confirmations}.
+	 * @param mutationId the last mutation ID confirmed
+	 * @param rowVersion the version of its ledger marker
+	 */
+	public record Confirmation(long mutationId, long rowVersion) {
 	}
 
 }

@@ -1,5 +1,12 @@
 package dev.plasma.compaction;
 
+import static dev.plasma.compaction.ChangeLogCompactionStatements.DELETE_ANY_SQL;
+import static dev.plasma.compaction.ChangeLogCompactionStatements.SELECT_FIRST_CREATED_SINCE_SQL;
+import static dev.plasma.compaction.ChangeLogCompactionStatements.SELECT_FIRST_SQL;
+import static dev.plasma.compaction.ChangeLogCompactionStatements.SELECT_KEPT_BEFORE_ANY_SQL;
+import static dev.plasma.compaction.ChangeLogCompactionStatements.SELECT_LAST_SQL;
+import static dev.plasma.compaction.ChangeLogCompactionStatements.SELECT_RANGE_SQL;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +90,9 @@ import dev.plasma.ledger.MutationLedger;
  * </ul>
  * Passes running at the same time (which the scheduled job's lease avoids) are also safe: each deletes
  * only entries that a pass up to the larger {@code S} deletes, and the floor only goes up.
+ * <p>
+ * The statements on {@code _plasma_changes} are in {@link ChangeLogCompactionStatements}; those on the
+ * sequencer's row in {@link SequencerStateRepository}.
  */
 public class ChangeLogCompactor {
 
@@ -93,40 +102,6 @@ public class ChangeLogCompactor {
 	private static final int BATCHES_PER_SEGMENT = 100;
 
 	private static final int IN_LIST_CHUNK = 500;
-
-	/**
-	 * The last entry of each row within a segment, and whether the segment keeps it: a put (or a ledger
-	 * marker) with no later entry of its row up to the bound. One aggregation over the segment's
-	 * primary-key range, then one index probe per row. Parameters: marker table, segment end, bound,
-	 * segment start, segment end.
-	 */
-	private static final String SELECT_LAST_SQL = """
-			SELECT last_version, table_name, row_id,
-			  CASE WHEN last_del = last_version THEN 0
-			    WHEN EXISTS (SELECT 1 FROM _plasma_changes later
-			      WHERE later.table_name = last_entries.table_name AND later.row_id = last_entries.row_id
-			        AND later.row_version > ? AND later.row_version <= ?) THEN 0
-			    ELSE 1 END
-			FROM (SELECT table_name, row_id, MAX(row_version) AS last_version,
-			        MAX(CASE WHEN op = 'del' AND table_name <> ? THEN row_version END) AS last_del
-			      FROM _plasma_changes WHERE row_version > ? AND row_version <= ?
-			      GROUP BY table_name, row_id) last_entries""";
-
-	private static final String SELECT_FIRST_SQL = """
-			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT 1""";
-
-	private static final String SELECT_FIRST_CREATED_SINCE_SQL = """
-			SELECT row_version FROM _plasma_changes
-			WHERE row_version > ? AND row_version <= ? AND created_at >= ?
-			ORDER BY row_version LIMIT 1""";
-
-	private static final String SELECT_RANGE_SQL = """
-			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version""";
-
-	private static final String SELECT_KEPT_BEFORE_ANY_SQL = """
-			SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id = ANY(?) AND row_version <= ?""";
-
-	private static final String DELETE_ANY_SQL = "DELETE FROM _plasma_changes WHERE row_version = ANY(?)";
 
 	private final DataSource dataSource;
 
@@ -371,8 +346,7 @@ public class ChangeLogCompactor {
 				&& bit <= hi - segmentStart; bit = kept.nextSetBit(bit + 1)) {
 			keep[keeping++] = segmentStart + bit;
 		}
-		String sql = "DELETE FROM _plasma_changes WHERE row_version > ? AND row_version <= ?"
-				+ ((keeping > 0) ? " AND row_version NOT IN (" + placeholders(keeping) + ")" : "");
+		String sql = ChangeLogCompactionStatements.deleteRangeSparingSql(keeping);
 		int removed;
 		try (PreparedStatement delete = connection.prepareStatement(sql)) {
 			delete.setLong(1, after);
@@ -471,8 +445,7 @@ public class ChangeLogCompactor {
 			}
 			for (int from = 0; from < rowIds.size(); from += IN_LIST_CHUNK) {
 				List<String> chunk = rowIds.subList(from, Math.min(rowIds.size(), from + IN_LIST_CHUNK));
-				String sql = "SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id IN ("
-						+ placeholders(chunk.size()) + ") AND row_version <= ?";
+				String sql = ChangeLogCompactionStatements.selectKeptBeforeInSql(chunk.size());
 				try (PreparedStatement select = connection.prepareStatement(sql)) {
 					int index = 1;
 					select.setString(index++, table.getKey());
@@ -519,7 +492,7 @@ public class ChangeLogCompactor {
 			for (int chunkStart = from; chunkStart < to; chunkStart += IN_LIST_CHUNK) {
 				int size = Math.min(IN_LIST_CHUNK, to - chunkStart);
 				try (PreparedStatement delete = connection
-					.prepareStatement("DELETE FROM _plasma_changes WHERE row_version IN (" + placeholders(size) + ")")) {
+					.prepareStatement(ChangeLogCompactionStatements.deleteInSql(size))) {
 					for (int i = 0; i < size; i++) {
 						delete.setLong(i + 1, versions[chunkStart + i]);
 					}
@@ -529,10 +502,6 @@ public class ChangeLogCompactor {
 		}
 		SequencerStateRepository.addCompactedEntries(connection, removed);
 		return removed;
-	}
-
-	private static String placeholders(int count) {
-		return String.join(", ", Collections.nCopies(count, "?"));
 	}
 
 	private void finish(Connection connection, long upTo) throws SQLException {

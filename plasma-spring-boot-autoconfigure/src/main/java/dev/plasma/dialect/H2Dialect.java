@@ -17,7 +17,7 @@ import dev.plasma.schema.SyncedTable;
 /**
  * H2 (embedded): a Java trigger class, {@link H2CaptureTrigger}, shipped in the jar.
  */
-public class H2Dialect implements PlasmaDialect {
+class H2Dialect implements PlasmaDialect {
 
 	private static final ReentrantLock INSTALL_LOCK = new ReentrantLock();
 

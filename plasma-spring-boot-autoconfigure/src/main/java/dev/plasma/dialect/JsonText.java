@@ -3,7 +3,7 @@ package dev.plasma.dialect;
 /**
  * Minimal JSON text helpers shared by the trigger generators and the H2 trigger.
  */
-public final class JsonText {
+final class JsonText {
 
 	private JsonText() {
 	}

@@ -15,7 +15,7 @@ import dev.plasma.schema.SyncedTable;
  * MariaDB: three row triggers per table ({@code AFTER INSERT}, {@code UPDATE}, {@code DELETE}); trigger
  * bodies resolve Plasma's tables in the database the trigger belongs to.
  */
-public class MariaDbDialect extends SqlTriggerDialect {
+class MariaDbDialect extends SqlTriggerDialect {
 
 	private static final String INSTALL_LOCK = "'plasma_install'";
 

@@ -16,7 +16,7 @@ import dev.plasma.schema.SyncedTable;
  * PostgreSQL: one PL/pgSQL trigger function per table, internal tables qualified with the schema the
  * application's tables live in so that sessions with another {@code search_path} are captured too.
  */
-public class PostgresDialect extends SqlTriggerDialect {
+class PostgresDialect extends SqlTriggerDialect {
 
 	private static final long INSTALL_LOCK_KEY = 0x706c61736d61L;
 

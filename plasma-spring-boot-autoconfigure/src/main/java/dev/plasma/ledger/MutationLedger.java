@@ -4,11 +4,26 @@ import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.plasma.changelog.PendingChanges;
 import dev.plasma.dialect.PlasmaDialect;
 
 /**
  * The de-duplication ledger, {@code _plasma_client_mutations}: per client, the last mutation ID the
  * server has processed (applied or failed). Every method must run inside the push transaction.
+ * <p>
+ * Owns {@code _plasma_client_mutations} and {@code _plasma_client_confirmations} (per client, the last
+ * confirmed mutation ID and the version of its ledger marker). This class holds every statement on the
+ * first and the delete of the second; the others on {@code _plasma_client_confirmations} are written
+ * where they must run, and named here so a reader finds them all:
+ * <ul>
+ * <li>the sequencer's upsert of a sequenced marker, per database:
+ * {@link PlasmaDialect#upsertConfirmationSql()}, or inside PostgreSQL's one-statement move
+ * ({@link PlasmaDialect#moveBatchSql(String)});</li>
+ * <li>the pull's read, joined to the sequencer's state row so that a caught-up pull is one statement:
+ * {@link dev.plasma.changelog.SequencerStateRepository#readPullState}.</li>
+ * </ul>
+ * The marker's insert into {@code _plasma_pending_changes} is
+ * {@link PendingChanges#insertLedgerMarkerSql(PlasmaDialect)}.
  * <p>
  * Advancing the ledger also appends a <em>ledger marker</em> to the change log (table name
  * {@value #MARKER_TABLE}, row ID {@code <group>/<client>}), so that the pull cookie moves when a
@@ -40,10 +55,14 @@ public class MutationLedger {
 
 	private final String insertMarkerSql;
 
+	/**
+	 * Creates the ledger.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 */
 	public MutationLedger(DataSource dataSource, PlasmaDialect dialect) {
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.insertMarkerSql = "INSERT INTO _plasma_pending_changes (" + dialect.entryColumns()
-				+ ") VALUES (?, ?, 'put', ?, ?, ?, ?, ?)";
+		this.insertMarkerSql = PendingChanges.insertLedgerMarkerSql(dialect);
 	}
 
 	/**

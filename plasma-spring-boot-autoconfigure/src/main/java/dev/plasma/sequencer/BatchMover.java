@@ -7,7 +7,9 @@ import java.sql.SQLException;
  * Moves one batch of pending entries into the change log, inside the sequencer's transaction (the
  * sequencer row is already locked): the oldest pending entries get versions {@code head+1, head+2, ...},
  * leave {@code _plasma_pending_changes}, and sequenced ledger markers are recorded in
- * {@code _plasma_client_confirmations}.
+ * {@code _plasma_client_confirmations}. The statements belong to the tables' owners
+ * ({@link dev.plasma.changelog.PendingChanges}, {@link dev.plasma.changelog.ChangeLog},
+ * {@link dev.plasma.ledger.MutationLedger}) and, where they differ per database, to the dialect.
  */
 interface BatchMover {
 

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.plasma.changelog.ChangeLog;
+import dev.plasma.changelog.PendingChanges;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.ledger.MutationLedger;
 
@@ -29,10 +31,8 @@ class JdbcBatchMover implements BatchMover {
 
 	JdbcBatchMover(PlasmaDialect dialect, int batchSize) {
 		this.dialect = dialect;
-		this.selectPendingSql = "SELECT id, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
-				+ " FROM _plasma_pending_changes ORDER BY id LIMIT " + batchSize;
-		this.insertEntrySql = "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns() + ", "
-				+ dialect.scopeColumns() + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		this.selectPendingSql = PendingChanges.selectOldestSql(dialect, batchSize);
+		this.insertEntrySql = ChangeLog.insertEntriesSql(dialect);
 		this.upsertConfirmationSql = dialect.upsertConfirmationSql();
 	}
 

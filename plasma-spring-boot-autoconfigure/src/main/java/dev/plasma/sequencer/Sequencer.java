@@ -1,15 +1,14 @@
 package dev.plasma.sequencer;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 
+import dev.plasma.changelog.PendingChanges;
 import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.jdbc.JdbcTransactions;
@@ -147,7 +146,7 @@ public class Sequencer {
 	 */
 	private long[] flushNow() {
 		return this.transactions.execute("flush", (connection) -> {
-			if (!hasPending(connection)) {
+			if (!PendingChanges.any(connection)) {
 				return new long[] { SequencerStateRepository.readHead(connection), 0 };
 			}
 			long count = 0;
@@ -167,7 +166,7 @@ public class Sequencer {
 	 */
 	public SequencedBatch sequenceOnce() {
 		return this.transactions.execute("sequence", (connection) -> {
-			if (!hasPending(connection)) {
+			if (!PendingChanges.any(connection)) {
 				return new SequencedBatch(0, 0, -1, 0, 0, System.currentTimeMillis());
 			}
 			return sequenceBatch(connection);
@@ -187,11 +186,8 @@ public class Sequencer {
 	 * @return the pending count
 	 */
 	public long pendingCount() {
-		try (Connection connection = this.dataSource.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM _plasma_pending_changes")) {
-			rs.next();
-			return rs.getLong(1);
+		try (Connection connection = this.dataSource.getConnection()) {
+			return PendingChanges.count(connection);
 		}
 		catch (SQLException ex) {
 			throw this.transactions.translate("count pending", ex);
@@ -203,21 +199,11 @@ public class Sequencer {
 	 * @return the oldest creation time or {@code null}
 	 */
 	public Long oldestPendingCreatedAt() {
-		try (Connection connection = this.dataSource.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery(
-						"SELECT created_at FROM _plasma_pending_changes ORDER BY id LIMIT 1")) {
-			return rs.next() ? rs.getLong(1) : null;
+		try (Connection connection = this.dataSource.getConnection()) {
+			return PendingChanges.oldestCreatedAt(connection);
 		}
 		catch (SQLException ex) {
 			throw this.transactions.translate("read oldest pending", ex);
-		}
-	}
-
-	private boolean hasPending(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT id FROM _plasma_pending_changes ORDER BY id LIMIT 1")) {
-			return rs.next();
 		}
 	}
 

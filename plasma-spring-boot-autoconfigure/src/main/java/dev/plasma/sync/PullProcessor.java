@@ -22,6 +22,8 @@ import dev.plasma.access.ReadView;
 import dev.plasma.changelog.ChangeEntry;
 import dev.plasma.changelog.ChangeLog;
 import dev.plasma.changelog.ChangePage;
+import dev.plasma.changelog.SequencerStateRepository;
+import dev.plasma.changelog.SequencerStateRepository.Confirmation;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.ledger.MutationLedger;
 import dev.plasma.schema.SyncedTable;
@@ -33,7 +35,8 @@ import dev.plasma.schema.SyncedTables;
  * A pull never writes and never waits for the sequencer: it reads what is sequenced, in one read-only
  * repeatable-read transaction. Read-your-writes is the push's job ({@link PushProcessor} answers only
  * once its entries are sequenced); entries of raw writers arrive through the sequencer loop. The pull
- * reads the head and compaction floor and the group's confirmations in one statement, then either
+ * reads the head and compaction floor and the group's confirmations in one statement
+ * ({@link SequencerStateRepository#readPullState}), then either
  * nothing more (the cookie is at the head: that one statement is the whole pull), the entries after the
  * cookie (one page, cut by {@code maxChanges} entries or {@code maxBytes} of patch, whichever comes
  * first), or, for a missing cookie or one below the floor, the full current state of every synced table
@@ -61,19 +64,6 @@ import dev.plasma.schema.SyncedTables;
  * correct answer.
  */
 public class PullProcessor {
-
-	/**
-	 * Reads head, floor and the group's confirmations in one statement, and touches {@code _plasma_changes}
-	 * in it too: H2 takes the REPEATABLE READ snapshot of each table at the table's first read in the
-	 * transaction, so without it a compaction committing between this read and the read of the entries
-	 * could delete entries of a client whose cookie is at or above the floor read here (docs/protocol.md, guarantee
-	 * 7). One row per confirmed client of the group, or one row with NULL client columns for none.
-	 */
-	private static final String READ_STATE_SQL = """
-			SELECT s.head, s.compaction_floor, (SELECT COUNT(*) FROM _plasma_changes WHERE row_version = 0),
-			  c.client_id, c.mutation_id, c.row_version
-			FROM _plasma_sequencer s LEFT JOIN _plasma_client_confirmations c ON c.client_group_id = ?
-			WHERE s.id = 1""";
 
 	private final DataSource dataSource;
 
@@ -220,22 +210,10 @@ public class PullProcessor {
 			if (this.repeatableReadSql != null) {
 				this.jdbc.execute(this.repeatableReadSql);
 			}
-			long[] state = { -1, 0 };
-			Map<String, long[]> confirmations = new TreeMap<>();
-			this.jdbc.query(READ_STATE_SQL, (rs) -> {
-				state[0] = rs.getLong(1);
-				state[1] = rs.getLong(2);
-				String clientId = rs.getString(4);
-				if (clientId != null) {
-					confirmations.put(clientId, new long[] { rs.getLong(5), rs.getLong(6) });
-				}
-			}, clientGroupId);
-			long head = state[0];
-			long floor = state[1];
-			if (head < 0) {
-				throw new org.springframework.dao.DataAccessResourceFailureException(
-						"Plasma: _plasma_sequencer has no state row; was Plasma's schema initialized?");
-			}
+			SequencerStateRepository.PullState state = SequencerStateRepository.readPullState(this.jdbc, clientGroupId);
+			long head = state.head();
+			long floor = state.floor();
+			Map<String, Confirmation> confirmations = state.confirmations();
 			if (cookie != null && cookie.version() > head) {
 				throw new CookieFromFutureException(cookie.version(), head);
 			}
@@ -266,7 +244,7 @@ public class PullProcessor {
 		return header;
 	}
 
-	private PullHeader reset(java.sql.Connection connection, long head, Map<String, long[]> confirmations,
+	private PullHeader reset(java.sql.Connection connection, long head, Map<String, Confirmation> confirmations,
 			@Nullable ReadView view, PatchSink sink) throws java.sql.SQLException {
 		Map<String, Long> confirmed = confirmedUpTo(confirmations, head);
 		PullHeader header = new PullHeader(head, true, confirmed, confirmed, false,
@@ -288,7 +266,7 @@ public class PullProcessor {
 	}
 
 	private PullHeader incremental(String clientGroupId, long cookieVersion, long head,
-			Map<String, long[]> confirmations, @Nullable ReadView view, @Nullable String grants, PatchSink sink) {
+			Map<String, Confirmation> confirmations, @Nullable ReadView view, @Nullable String grants, PatchSink sink) {
 		ChangePage page = (cookieVersion == head) ? new ChangePage(List.of(), true)
 				: this.changeLog.readPage(cookieVersion, head, this.maxChanges, this.maxBytes);
 		List<ChangeEntry> entries = page.entries();
@@ -334,11 +312,12 @@ public class PullProcessor {
 		return header;
 	}
 
-	private static Map<String, Long> confirmedUpTo(Map<String, long[]> confirmations, long version) {
+	private static Map<String, Long> confirmedUpTo(Map<String, Confirmation> confirmations,
+			long version) {
 		Map<String, Long> confirmed = new TreeMap<>();
-		confirmations.forEach((clientId, value) -> {
-			if (value[1] <= version) {
-				confirmed.put(clientId, value[0]);
+		confirmations.forEach((clientId, confirmation) -> {
+			if (confirmation.rowVersion() <= version) {
+				confirmed.put(clientId, confirmation.mutationId());
 			}
 		});
 		return confirmed;

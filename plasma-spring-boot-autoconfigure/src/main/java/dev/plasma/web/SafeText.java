@@ -4,7 +4,7 @@ package dev.plasma.web;
  * Checks on client-supplied text: which characters the databases store faithfully, and how to quote
  * such text in a log line so that it can never forge another line.
  */
-public final class SafeText {
+final class SafeText {
 
 	private static final int MAX_LOGGED_LENGTH = 300;
 

@@ -22,7 +22,7 @@ import dev.plasma.sync.PushMutation;
  * store as {@code ?}, is refused anywhere in a body; client and client group IDs are also refused with a
  * control character (a NUL is more than PostgreSQL can store, a newline forges log lines).
  */
-public class SyncRequests {
+class SyncRequests {
 
 	private static final int MAX_ID_LENGTH = 255;
 

@@ -1,0 +1,93 @@
+package dev.plasma.changelog;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import dev.plasma.dialect.PlasmaDialect;
+
+/**
+ * Owns {@code _plasma_pending_changes}, the change-log entries written but not yet sequenced: every
+ * statement on the table that is the same on every database is here, as constants or built from the
+ * dialect's column lists; each runs on the caller's connection, inside the caller's transaction if it
+ * has one.
+ * <p>
+ * The statements that differ per database stay in the dialect, which owns them as a complete strategy:
+ * the capture triggers' inserts ({@link PlasmaDialect#createCaptureTriggers}, and H2's trigger class), the
+ * capture of a newly synced table's rows ({@link PlasmaDialect#captureExistingRows}), the delete of a
+ * moved batch by primary key ({@link PlasmaDialect#deletePendingEntries}: one statement per id by default,
+ * MariaDB's {@code STRAIGHT_JOIN}) and PostgreSQL's one-statement move ({@link PlasmaDialect#moveBatchSql}).
+ */
+public final class PendingChanges {
+
+	private static final String COUNT_SQL = "SELECT COUNT(*) FROM _plasma_pending_changes";
+
+	private static final String OLDEST_CREATED_AT_SQL = "SELECT created_at FROM _plasma_pending_changes ORDER BY id LIMIT 1";
+
+	private static final String FIRST_ID_SQL = "SELECT id FROM _plasma_pending_changes ORDER BY id LIMIT 1";
+
+	private PendingChanges() {
+	}
+
+	/**
+	 * Returns the number of pending entries (a table the sequencer keeps near empty).
+	 * @param connection the connection to read with
+	 * @return the count
+	 * @throws SQLException on database errors
+	 */
+	public static long count(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(COUNT_SQL)) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	/**
+	 * Returns the creation time (Unix ms) of the oldest pending entry, found by primary key.
+	 * @param connection the connection to read with
+	 * @return the creation time, or {@code null} when nothing is pending
+	 * @throws SQLException on database errors
+	 */
+	public static Long oldestCreatedAt(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(OLDEST_CREATED_AT_SQL)) {
+			return rs.next() ? rs.getLong(1) : null;
+		}
+	}
+
+	/**
+	 * Returns whether any entry is pending (one primary-key lookup).
+	 * @param connection the connection to read with
+	 * @return whether an entry is pending
+	 * @throws SQLException on database errors
+	 */
+	public static boolean any(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(FIRST_ID_SQL)) {
+			return rs.next();
+		}
+	}
+
+	/**
+	 * Returns the insert of one ledger marker, a {@code put} with parameters table name, row ID, value,
+	 * created at, client group ID, client ID and mutation ID.
+	 * @param dialect the database's dialect
+	 * @return the statement
+	 */
+	public static String insertLedgerMarkerSql(PlasmaDialect dialect) {
+		return "INSERT INTO _plasma_pending_changes (" + dialect.entryColumns() + ") VALUES (?, ?, 'put', ?, ?, ?, ?, ?)";
+	}
+
+	/**
+	 * Returns the select of the oldest pending entries in creation (primary-key) order: {@code id}, then the
+	 * dialect's entry columns and scope columns.
+	 * @param dialect the database's dialect
+	 * @param limit the most entries to read
+	 * @return the statement
+	 */
+	public static String selectOldestSql(PlasmaDialect dialect, int limit) {
+		return "SELECT id, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
+				+ " FROM _plasma_pending_changes ORDER BY id LIMIT " + limit;
+	}
+
+}
