@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Who may sync what, over real HTTP with the demo users, on one database: no credentials is a 401, another
  * user's client group a 403 that changes nothing, a write to a list the user is not a member of fails as
- * {@code denied}, and a group deleted for inactivity is {@code ClientStateNotFound}.
+ * {@code denied}, a group deleted for inactivity is {@code ClientStateNotFound}, and a user pulls only
+ * what the read rules let them read.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "plasma.clients.cleanup-cron=-")
 abstract class AbstractAccessHttpTests {
@@ -36,6 +37,9 @@ abstract class AbstractAccessHttpTests {
 	@Autowired
 	private ClientGroupCleanupJob cleanup;
 
+	@Autowired
+	private dev.plasma.sequencer.Sequencer sequencer;
+
 	@LocalServerPort
 	private int port;
 
@@ -46,6 +50,24 @@ abstract class AbstractAccessHttpTests {
 
 	private static String mutation(long id, String name, String args) {
 		return "{\"clientID\":\"c1\",\"id\":" + id + ",\"name\":\"" + name + "\",\"args\":" + args + ",\"timestamp\":1}";
+	}
+
+	/**
+	 * Pulls natively as {@code user} and returns the cookie and the patch as "op key" lines.
+	 */
+	private List<String> pullAs(String user, String group, String[] cookie) throws Exception {
+		String cookieJson = (cookie[0] != null) ? "\"" + cookie[0] + "\"" : "null";
+		Response response = JsonHttp.postAs(user, this.port, "/plasma/pull",
+				"{\"pullVersion\":1,\"clientGroupID\":\"" + group + "\",\"profileID\":\"p1\",\"schemaVersion\":\"1\","
+						+ "\"cookie\":" + cookieJson + "}");
+		assertThat(response.status()).isEqualTo(200);
+		cookie[0] = response.body().get("cookie").stringValue();
+		return response.body()
+			.get("patch")
+			.valueStream()
+			.map((operation) -> operation.get("op").stringValue()
+					+ (operation.has("key") ? " " + operation.get("key").stringValue() : ""))
+			.toList();
 	}
 
 	private static String pull(String group) {
@@ -107,6 +129,44 @@ abstract class AbstractAccessHttpTests {
 
 		assertThat(state("alices-g")).isEqualTo(before).endsWith("[alice]");
 		assertThat(count("plasma.access.denied", "foreign-group")).isEqualTo(denied + 4);
+	}
+
+	@Test
+	void aUserPullsOnlyReadableRowsAndSharingOrMovingRowsMovesThemInAndOutOfAnExistingCookie() throws Exception {
+		JsonHttp.postAs("alice", this.port, "/plasma/push", push("rr-a",
+				mutation(1, "createList", "{\"id\":\"rr-private\",\"name\":\"Private\"}") + ","
+						+ mutation(2, "createTodo", "{\"id\":\"rr-secret\",\"text\":\"s\",\"listId\":\"rr-private\"}") + ","
+						+ mutation(3, "createList", "{\"id\":\"rr-shared\",\"name\":\"Shared\"}") + ","
+						+ mutation(4, "createTodo", "{\"id\":\"rr-open\",\"text\":\"o\",\"listId\":\"rr-shared\"}")));
+		String[] bob = { null };
+
+		List<String> full = pullAs("bob", "rr-b", bob);
+		JsonHttp.postAs("alice", this.port, "/plasma/push", push("rr-a",
+				mutation(5, "createTodo", "{\"id\":\"rr-secret-2\",\"text\":\"t\",\"listId\":\"rr-private\"}") + ","
+						+ mutation(6, "updateTodo", "{\"id\":\"rr-secret\",\"done\":true}") + ","
+						+ mutation(7, "deleteTodo", "{\"id\":\"rr-secret-2\"}")));
+		List<String> othersWrites = pullAs("bob", "rr-b", bob);
+		JsonHttp.postAs("alice", this.port, "/plasma/push",
+				push("rr-a", mutation(8, "shareList", "{\"listId\":\"rr-shared\",\"userName\":\"bob\"}")));
+		List<String> shared = pullAs("bob", "rr-b", bob);
+		this.jdbc.update("UPDATE todos SET list_id = 'rr-shared' WHERE id = 'rr-secret'");
+		this.sequencer.flush();
+		List<String> movedIn = pullAs("bob", "rr-b", bob);
+		this.jdbc.update("UPDATE todos SET list_id = 'rr-private' WHERE id = 'rr-secret'");
+		this.sequencer.flush();
+		List<String> movedOut = pullAs("bob", "rr-b", bob);
+		JsonHttp.postAs("alice", this.port, "/plasma/push",
+				push("rr-a", mutation(9, "unshareList", "{\"listId\":\"rr-shared\",\"userName\":\"bob\"}")));
+		List<String> unshared = pullAs("bob", "rr-b", bob);
+
+		assertThat(full).containsExactly("clear");
+		assertThat(othersWrites).as("no key of a list bob cannot read, not even a del").isEmpty();
+		assertThat(shared).contains("put lists/rr-shared", "put todos/rr-open")
+			.noneMatch((line) -> line.contains("rr-private") || line.contains("rr-secret"));
+		assertThat(movedIn).containsExactly("put todos/rr-secret");
+		assertThat(movedOut).containsExactly("del todos/rr-secret");
+		assertThat(unshared).first().isEqualTo("clear");
+		assertThat(unshared).noneMatch((line) -> line.contains("rr-"));
 	}
 
 	@Test
