@@ -1,5 +1,8 @@
 package dev.plasma.blob;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,6 +47,13 @@ public class BlobTable {
 	private static final String COUNT_BY_STATE_SQL = "SELECT COUNT(*) FROM _plasma_blobs WHERE state = ?";
 
 	private static final String PRESENT_BYTES_SQL = "SELECT COALESCE(SUM(size), 0) FROM _plasma_blobs WHERE state = 'present'";
+
+	private static final String REFERENCED_SQL = """
+			UPDATE _plasma_blobs SET unreferenced_since = NULL WHERE hash = ? AND state = 'present'""";
+
+	private static final String UNREFERENCED_SQL = """
+			UPDATE _plasma_blobs SET unreferenced_since = ?
+			WHERE hash = ? AND state = 'present' AND unreferenced_since IS NULL""";
 
 	private final JdbcTemplate jdbc;
 
@@ -122,6 +132,27 @@ public class BlobTable {
 	public long presentBytes() {
 		Long bytes = this.jdbc.queryForObject(PRESENT_BYTES_SQL, Long.class);
 		return (bytes != null) ? bytes : 0;
+	}
+
+	/**
+	 * Records on the caller's connection that a blob is referenced.
+	 */
+	static void referenced(Connection connection, String hash) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(REFERENCED_SQL)) {
+			update.setString(1, hash);
+			update.executeUpdate();
+		}
+	}
+
+	/**
+	 * Records on the caller's connection that a blob's last reference went away.
+	 */
+	static void unreferenced(Connection connection, String hash, long now) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(UNREFERENCED_SQL)) {
+			update.setLong(1, now);
+			update.setString(2, hash);
+			update.executeUpdate();
+		}
 	}
 
 }
