@@ -126,7 +126,7 @@ final class TableDeclarations {
 		int first = TABLE_ELEMENT + 1;
 		String prefix = "";
 		if ("files".equals(name.getElement(first, Form.UNIFORM)) && name.getNumberOfElements() > first + 2) {
-			prefix = "files*";
+			prefix = "files<column>";
 			first += 2;
 		}
 		String key = prefix + IntStream.range(first, name.getNumberOfElements())
@@ -147,13 +147,14 @@ final class TableDeclarations {
 		Map<String, String> known = new TreeMap<>();
 		addKnownKeys(known, PlasmaProperties.Table.class, "");
 		addKnownKeys(known, PlasmaProperties.Read.class, "read.");
-		addKnownKeys(known, PlasmaProperties.File.class, "files.*.");
+		addKnownKeys(known, PlasmaProperties.File.class, "files.<column>.");
 		return known;
 	}
 
 	private static void addKnownKeys(Map<String, String> known, Class<?> type, String prefix) {
 		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
-			if (property.getWriteMethod() != null && property.getPropertyType() != PlasmaProperties.Read.class) {
+			if (property.getWriteMethod() != null && property.getPropertyType() != PlasmaProperties.Read.class
+					&& !Map.class.isAssignableFrom(property.getPropertyType())) {
 				String dashed = prefix + DataObjectPropertyName.toDashedForm(property.getName());
 				known.put(dashed.replace("-", "").replace(".", "").toLowerCase(Locale.ROOT), dashed);
 			}

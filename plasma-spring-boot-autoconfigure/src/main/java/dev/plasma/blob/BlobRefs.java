@@ -55,6 +55,21 @@ public final class BlobRefs {
 	}
 
 	/**
+	 * Returns the hash a row's file column references, as derived so far.
+	 */
+	static @Nullable String current(Connection connection, String table, String rowId, String column)
+			throws SQLException {
+		try (PreparedStatement find = connection.prepareStatement(FIND_SQL)) {
+			find.setString(1, table);
+			find.setString(2, rowId);
+			find.setString(3, column);
+			try (ResultSet rs = find.executeQuery()) {
+				return rs.next() ? rs.getString(1) : null;
+			}
+		}
+	}
+
+	/**
 	 * Replaces the reference of a row's file column.
 	 * @return the hash referenced before, or {@code null}
 	 */

@@ -55,6 +55,14 @@ public class BlobTable {
 			UPDATE _plasma_blobs SET unreferenced_since = ?
 			WHERE hash = ? AND state = 'present' AND unreferenced_since IS NULL""";
 
+	private static final String ORPHAN_CANDIDATES_SQL = """
+			SELECT hash FROM _plasma_blobs WHERE state = 'present' AND unreferenced_since < ?
+			ORDER BY unreferenced_since LIMIT ?""";
+
+	private static final String ORPHAN_SQL = """
+			UPDATE _plasma_blobs SET state = 'orphaned', updated_at = ?
+			WHERE hash = ? AND state = 'present' AND unreferenced_since < ?""";
+
 	private final JdbcTemplate jdbc;
 
 	/**
@@ -152,6 +160,22 @@ public class BlobTable {
 			update.setLong(1, now);
 			update.setString(2, hash);
 			update.executeUpdate();
+		}
+	}
+
+	List<String> orphanCandidates(long unreferencedBefore, int limit) {
+		return this.jdbc.queryForList(ORPHAN_CANDIDATES_SQL, String.class, unreferencedBefore, limit);
+	}
+
+	/**
+	 * Marks a blob orphaned on the caller's connection if it is still present and unreferenced since before the cutoff.
+	 */
+	static boolean orphan(Connection connection, String hash, long unreferencedBefore, long now) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(ORPHAN_SQL)) {
+			update.setLong(1, now);
+			update.setString(2, hash);
+			update.setLong(3, unreferencedBefore);
+			return update.executeUpdate() == 1;
 		}
 	}
 

@@ -255,4 +255,98 @@ public abstract class AbstractBlobEndpointTests {
 				.hasMessageContaining("unknown key 'plasma.tables.docs.files.file.max-sise'"));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "database", "filesystem" })
+	void blobsUnreferencedBeyondTheGraceAreCollectedAndReReferencedOnesStay(String store) throws Exception {
+		this.runner.withPropertyValues("plasma.blobs.store=" + store, "plasma.blobs.directory=" + this.directory,
+				"plasma.blobs.orphan-grace=300ms").run((context) -> {
+			try {
+				assertThat(context).hasNotFailed();
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+				byte[] first = bytes(2000, 11);
+				byte[] second = bytes(3000, 12);
+				String gone = sha256(first);
+				String kept = sha256(second);
+				assertThat(put(context, "alice", gone, "text/plain", first).getStatus()).isEqualTo(201);
+				assertThat(put(context, "alice", kept, "text/plain", second).getStatus()).isEqualTo(201);
+				jdbc.update("INSERT INTO docs (id, owner, file) VALUES ('a', 'alice', ?)", "{\"hash\":\"" + gone + "\"}");
+				jdbc.update("INSERT INTO docs (id, owner, file) VALUES ('b', 'alice', ?)", "{\"hash\":\"" + kept + "\"}");
+				context.getBean(Sequencer.class).flush();
+				jdbc.update("DELETE FROM docs");
+				context.getBean(Sequencer.class).flush();
+				jdbc.update("INSERT INTO docs (id, owner, file) VALUES ('c', 'bob', ?)", "{\"hash\":\"" + kept + "\"}");
+				context.getBean(Sequencer.class).flush();
+				Thread.sleep(400);
+				dev.plasma.blob.BlobCollection collection = new dev.plasma.actuate.PlasmaEndpoint(
+						new dev.plasma.changelog.ChangeLogStatusReader(context.getBean(javax.sql.DataSource.class),
+								context.getBean(dev.plasma.dialect.PlasmaDialect.class), java.time.Duration.ofSeconds(1)),
+						null, context.getBean(dev.plasma.blob.BlobCollector.class))
+					.operation("gcOrphanedBlobs")
+					.getBody();
+				assertThat(collection.ran()).isTrue();
+				assertThat(collection.orphaned()).isOne();
+				assertThat(collection.bytesCollected()).isEqualTo(2000);
+				assertThat(jdbc.queryForObject("SELECT state FROM _plasma_blobs WHERE hash = ?", String.class, gone))
+					.isEqualTo("orphaned");
+				assertThat(jdbc.queryForObject("SELECT state FROM _plasma_blobs WHERE hash = ?", String.class, kept))
+					.isEqualTo("present");
+				assertThat(context.getBean(dev.plasma.blob.BlobStore.class).contains(gone)).isFalse();
+				assertThat(send(context, "GET", "/plasma/blobs/" + gone, "alice", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
+				assertThat(send(context, "GET", "/plasma/blobs/" + kept, "bob", Map.of(), new byte[0]).getContentAsByteArray())
+					.isEqualTo(second);
+				assertThat(put(context, "alice", gone, "text/plain", first).getStatus()).as("uploaded again").isEqualTo(201);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "database", "filesystem" })
+	void aMutationMayReferenceOnlyBlobsItsUserUploadedOrCanReadAndNeverReplaceAnImmutableOne(String store) throws Exception {
+		run(store, (context) -> {
+			try {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+				context.getBean(dev.plasma.mutation.MutatorRegistry.class).register("setFile", (args, mutation) -> {
+					String id = args.get("id").stringValue();
+					String file = "{\"hash\":\"" + args.get("hash").stringValue() + "\"}";
+					if (jdbc.update("UPDATE docs SET file = ? WHERE id = ?", file, id) == 0) {
+						jdbc.update("INSERT INTO docs (id, owner, file) VALUES (?, ?, ?)", id, mutation.userName(), file);
+					}
+				});
+				byte[] first = bytes(1000, 21);
+				byte[] second = bytes(1000, 22);
+				String x = sha256(first);
+				String y = sha256(second);
+				assertThat(put(context, "alice", x, "text/plain", first).getStatus()).isEqualTo(201);
+				assertThat(put(context, "alice", y, "text/plain", second).getStatus()).isEqualTo(201);
+				assertThat(push(context, "bob", 1, "b1", x)).as("bob never uploaded nor read x")
+					.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+				assertThat(push(context, "alice", 1, "a1", x)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+				context.getBean(Sequencer.class).flush();
+				assertThat(push(context, "bob", 2, "b1", x)).as("alice's row is not bob's to read")
+					.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+				assertThat(push(context, "alice", 2, "a1", y)).as("immutable")
+					.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+				assertThat(push(context, "alice", 3, "a2", y)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM docs", Long.class)).isEqualTo(2);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	private static dev.plasma.sync.MutationOutcome push(AssertableWebApplicationContext context, String user, long id,
+			String rowId, String hash) {
+		tools.jackson.databind.JsonNode args = tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readTree("{\"id\":\"" + rowId + "\",\"hash\":\"" + hash + "\"}");
+		return context.getBean(dev.plasma.sync.PushProcessor.class)
+			.push("group-" + user, user, List.of(new dev.plasma.sync.PushMutation("client-" + user, id, "setFile", args, 0)))
+			.get(0)
+			.outcome();
+	}
+
 }
