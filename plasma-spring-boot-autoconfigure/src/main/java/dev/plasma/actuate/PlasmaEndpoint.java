@@ -7,9 +7,12 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import dev.plasma.blob.BlobCollection;
+import dev.plasma.blob.BlobCollector;
 import dev.plasma.changelog.ChangeLogStatus;
 import dev.plasma.changelog.ChangeLogStatusReader;
 import dev.plasma.compaction.CompactionJob;
@@ -36,14 +39,41 @@ public class PlasmaEndpoint {
 
 	private final @Nullable CompactionJob compactionJob;
 
+	private final @Nullable BlobCollector blobCollector;
+
 	/**
 	 * Creates the endpoint.
 	 * @param statusReader reads the change log's status
 	 * @param compactionJob runs compactions, {@code null} when compaction is disabled
 	 */
 	public PlasmaEndpoint(ChangeLogStatusReader statusReader, @Nullable CompactionJob compactionJob) {
+		this(statusReader, compactionJob, null);
+	}
+
+	/**
+	 * Creates the endpoint with blob collection ({@code POST /actuator/plasma/gcOrphanedBlobs}).
+	 * @param statusReader reads the change log's status
+	 * @param compactionJob runs compactions, {@code null} when compaction is disabled
+	 * @param blobCollector collects orphaned blobs, {@code null} without blobs
+	 */
+	public PlasmaEndpoint(ChangeLogStatusReader statusReader, @Nullable CompactionJob compactionJob,
+			@Nullable BlobCollector blobCollector) {
 		this.statusReader = statusReader;
 		this.compactionJob = compactionJob;
+		this.blobCollector = blobCollector;
+	}
+
+	/**
+	 * Runs an operation named in the path: {@code gcOrphanedBlobs} collects orphaned blobs now.
+	 * @param operation the operation
+	 * @return what it did, 404 for an unknown operation
+	 */
+	@WriteOperation
+	public WebEndpointResponse<BlobCollection> operation(@Selector String operation) {
+		if (!"gcOrphanedBlobs".equals(operation) || this.blobCollector == null) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		return new WebEndpointResponse<>(this.blobCollector.gcOrphanedBlobs(), WebEndpointResponse.STATUS_OK);
 	}
 
 	@ReadOperation

@@ -26,6 +26,7 @@ import dev.plasma.capture.CaptureInstaller;
 import dev.plasma.capture.MutationOrigin;
 import dev.plasma.changelog.ChangeLog;
 import dev.plasma.ledger.MutationLedger;
+import dev.plasma.mutation.MutationCheck;
 import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.mutation.PlasmaMutatorMethodRegistrar;
 import dev.plasma.sync.PullProcessor;
@@ -138,9 +139,10 @@ public final class PlasmaAutoConfiguration {
 	PushProcessor plasmaPushProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 			MutationLedger ledger, MutationOrigin origin, MutatorRegistry mutators, Sequencer sequencer,
-			ObjectProvider<SyncObserver> observers) {
+			ObjectProvider<SyncObserver> observers, ObjectProvider<MutationCheck> checks) {
 		return new PushProcessor(transactions(transactionManager, plasmaDataSource(plasmaDataSource, dataSource)), ledger,
-				origin, mutators, sequencer, SyncObserver.composite(observers.orderedStream().toList()));
+				origin, mutators, sequencer, SyncObserver.composite(observers.orderedStream().toList()),
+				checks.orderedStream().toList());
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.plasma.actuate.PlasmaEndpoint;
+import dev.plasma.blob.BlobCollector;
 import dev.plasma.changelog.ChangeLogStatusReader;
 import dev.plasma.compaction.CompactionJob;
 
@@ -18,7 +19,7 @@ import dev.plasma.compaction.CompactionJob;
  * available (enabled and exposed, for example with
  * {@code management.endpoints.web.exposure.include=health,plasma}).
  */
-@AutoConfiguration(after = PlasmaCompactionAutoConfiguration.class)
+@AutoConfiguration(after = { PlasmaCompactionAutoConfiguration.class, PlasmaBlobsAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(ChangeLogStatusReader.class)
 public final class PlasmaEndpointAutoConfiguration {
@@ -26,8 +27,9 @@ public final class PlasmaEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	PlasmaEndpoint plasmaEndpoint(ChangeLogStatusReader statusReader, ObjectProvider<CompactionJob> compactionJob) {
-		return new PlasmaEndpoint(statusReader, compactionJob.getIfAvailable());
+	PlasmaEndpoint plasmaEndpoint(ChangeLogStatusReader statusReader, ObjectProvider<CompactionJob> compactionJob,
+			ObjectProvider<BlobCollector> blobCollector) {
+		return new PlasmaEndpoint(statusReader, compactionJob.getIfAvailable(), blobCollector.getIfAvailable());
 	}
 
 }

@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 import dev.plasma.changelog.ChangeLogStatusReader;
 import dev.plasma.clients.ClientGroups;
 import dev.plasma.metrics.MicrometerSyncObserver;
+import dev.plasma.blob.BlobTable;
+import dev.plasma.metrics.BlobMetrics;
 import dev.plasma.metrics.PlasmaMetrics;
 import dev.plasma.sync.SyncObserver;
 
@@ -44,6 +46,12 @@ public final class PlasmaMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	MicrometerSyncObserver plasmaMicrometerSyncObserver(PlasmaMetrics metrics) {
 		return new MicrometerSyncObserver(metrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BlobMetrics plasmaBlobMetrics(ObjectProvider<BlobTable> blobTable) {
+		return new BlobMetrics(blobTable::getIfAvailable);
 	}
 
 }

@@ -48,6 +48,8 @@ public class PlasmaProperties {
 
 	private final Access access = new Access();
 
+	private final Blobs blobs = new Blobs();
+
 	public PlasmaProperties() {
 		this.push.web = this.web;
 	}
@@ -101,6 +103,10 @@ public class PlasmaProperties {
 
 	public Compaction getCompaction() {
 		return this.compaction;
+	}
+
+	public Blobs getBlobs() {
+		return this.blobs;
 	}
 
 	public Access getAccess() {
@@ -396,6 +402,19 @@ public class PlasmaProperties {
 		 * Which rows a user may read; none set means every row is readable by everyone.
 		 */
 		private Read read;
+
+		/**
+		 * File columns of the table, by column name: each holds a JSON reference to an uploaded blob.
+		 */
+		private Map<String, File> files = new LinkedHashMap<>();
+
+		public Map<String, File> getFiles() {
+			return this.files;
+		}
+
+		public void setFiles(Map<String, File> files) {
+			this.files = files;
+		}
 
 		public boolean isChangeLogSuppressed() {
 			return this.changeLogSuppressed;
@@ -796,6 +815,163 @@ public class PlasmaProperties {
 		if (value.isNegative()) {
 			throw new IllegalArgumentException(name + " must not be negative");
 		}
+	}
+
+	/**
+	 * A file column of a table.
+	 */
+	public static class File {
+
+		/**
+		 * Largest file the column accepts.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(10);
+
+		/**
+		 * MIME types the column accepts, wildcards like image/* allowed; empty accepts any type.
+		 */
+		private List<String> mimeTypes = new ArrayList<>();
+
+		/**
+		 * Whether a row's file, once set, may not be replaced by another through a mutator.
+		 */
+		private boolean immutable = true;
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public List<String> getMimeTypes() {
+			return this.mimeTypes;
+		}
+
+		public void setMimeTypes(List<String> mimeTypes) {
+			this.mimeTypes = mimeTypes;
+		}
+
+		public boolean isImmutable() {
+			return this.immutable;
+		}
+
+		public void setImmutable(boolean immutable) {
+			this.immutable = immutable;
+		}
+
+	}
+
+	/**
+	 * Uploaded files (blobs).
+	 */
+	public static class Blobs {
+
+		/**
+		 * Where blob bytes are kept when the application declares no BlobStore bean.
+		 */
+		private Store store = Store.DATABASE;
+
+		/**
+		 * Directory of the filesystem store.
+		 */
+		private String directory;
+
+		/**
+		 * Largest blob accepted, whatever the file columns allow.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(100);
+
+		/**
+		 * How long an upload may rest before it is removed with its bytes.
+		 */
+		private Duration uploadExpiry = Duration.ofHours(24);
+
+		/**
+		 * How long a present blob stays unreferenced before its bytes are deleted.
+		 */
+		private Duration orphanGrace = Duration.ofHours(24);
+
+		/**
+		 * Cron expression of the cleanup of expired uploads and orphaned blobs; "-" disables it.
+		 */
+		private String gcCron = "0 23 * * * *";
+
+		/**
+		 * Most blobs handled per cleanup batch.
+		 */
+		private int gcBatchSize = 500;
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		public String getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(String directory) {
+			this.directory = directory;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getUploadExpiry() {
+			return this.uploadExpiry;
+		}
+
+		public void setUploadExpiry(Duration uploadExpiry) {
+			this.uploadExpiry = uploadExpiry;
+		}
+
+		public Duration getOrphanGrace() {
+			return this.orphanGrace;
+		}
+
+		public void setOrphanGrace(Duration orphanGrace) {
+			this.orphanGrace = orphanGrace;
+		}
+
+		public String getGcCron() {
+			return this.gcCron;
+		}
+
+		public void setGcCron(String gcCron) {
+			this.gcCron = gcCron;
+		}
+
+		public int getGcBatchSize() {
+			return this.gcBatchSize;
+		}
+
+		public void setGcBatchSize(int gcBatchSize) {
+			this.gcBatchSize = gcBatchSize;
+		}
+
+		/**
+		 * The blob stores Plasma ships.
+		 */
+		public enum Store {
+
+			/** Plasma's table _plasma_blob_chunks. */
+			DATABASE,
+
+			/** A directory, plasma.blobs.directory. */
+			FILESYSTEM
+
+		}
+
 	}
 
 }

@@ -18,11 +18,14 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import dev.plasma.blob.BlobAccess;
+import dev.plasma.blob.BlobUploads;
 import dev.plasma.clients.ClientGroups;
 import dev.plasma.identity.SyncUserResolver;
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PushProcessor;
 import dev.plasma.sync.SyncObserver;
+import dev.plasma.web.BlobHandler;
 import dev.plasma.web.ConnectionGate;
 import dev.plasma.web.NativeSyncHandler;
 import dev.plasma.web.ReplicacheSyncHandler;
@@ -36,7 +39,7 @@ import dev.plasma.web.SyncAccess;
  * connections, and CORS for the sync endpoints when {@code plasma.web.cors.allowed-origins} is set.
  */
 @AutoConfiguration(after = { PlasmaAutoConfiguration.class, PlasmaClientsAutoConfiguration.class,
-		PlasmaIdentityAutoConfiguration.class })
+		PlasmaIdentityAutoConfiguration.class, PlasmaBlobsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(RouterFunction.class)
 @ConditionalOnBean({ PushProcessor.class, PullProcessor.class, ClientGroups.class, SyncUserResolver.class })
@@ -91,9 +94,17 @@ public final class PlasmaWebMvcAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean({ BlobUploads.class, BlobAccess.class })
+	BlobHandler plasmaBlobHandler(ObjectProvider<JsonMapper> jsonMapper, BlobUploads uploads, BlobAccess access,
+			SyncAccess syncAccess, ConnectionGate gate) {
+		return new BlobHandler(jsonMapper(jsonMapper), uploads, access, syncAccess, gate);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "plasmaRouterFunction")
 	RouterFunction<ServerResponse> plasmaRouterFunction(PlasmaProperties properties, NativeSyncHandler nativeHandler,
-			ReplicacheSyncHandler replicacheHandler) {
+			ReplicacheSyncHandler replicacheHandler, ObjectProvider<BlobHandler> blobHandler) {
 		String base = basePath(properties);
 		RouterFunctions.Builder routes = RouterFunctions.route()
 			.POST(base + "/push", nativeHandler::push)
@@ -104,6 +115,10 @@ public final class PlasmaWebMvcAutoConfiguration {
 			routes.route(RequestPredicates.path(base + path),
 					(request) -> ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "POST").build());
 		}
+		blobHandler.ifAvailable((blobs) -> routes.PUT(base + "/blobs/{hash}", blobs::put)
+			.PATCH(base + "/blobs/{hash}", blobs::patch)
+			.HEAD(base + "/blobs/{hash}", blobs::head)
+			.GET(base + "/blobs/{hash}", blobs::get));
 		return routes.build();
 	}
 

@@ -19,6 +19,7 @@ import org.springframework.core.env.Environment;
 
 import dev.plasma.access.GrantSourceDeclaration;
 import dev.plasma.access.ReadRuleDeclaration;
+import dev.plasma.blob.FileColumn;
 import dev.plasma.schema.PlasmaConfigurationException;
 import dev.plasma.schema.TableDeclaration;
 
@@ -85,6 +86,24 @@ final class TableDeclarations {
 			.toList();
 	}
 
+	/**
+	 * Returns the declared file columns, in declaration order.
+	 * @param properties the bound properties
+	 * @return the file columns
+	 */
+	static List<FileColumn> fileColumns(PlasmaProperties properties) {
+		return properties.getTables()
+			.entrySet()
+			.stream()
+			.flatMap((table) -> table.getValue()
+				.getFiles()
+				.entrySet()
+				.stream()
+				.map((file) -> new FileColumn(table.getKey(), file.getKey(), file.getValue().getMaxSize().toBytes(),
+						List.copyOf(file.getValue().getMimeTypes()), file.getValue().isImmutable())))
+			.toList();
+	}
+
 	private static ReadRuleDeclaration readRule(String table, PlasmaProperties.Table declaration) {
 		PlasmaProperties.Read read = declaration.getRead();
 		return (read != null) ? new ReadRuleDeclaration(table, read.getColumn(), read.getGrant(), read.getUserColumn())
@@ -104,7 +123,14 @@ final class TableDeclarations {
 		if (name.getNumberOfElements() <= TABLE_ELEMENT + 1) {
 			return;
 		}
-		String key = IntStream.range(TABLE_ELEMENT + 1, name.getNumberOfElements())
+		int first = TABLE_ELEMENT + 1;
+		String prefix = "";
+		if ("files".equals(name.getElement(first, Form.UNIFORM)) && name.getNumberOfElements() > first + 2) {
+			prefix = "files<column>";
+			first += 2;
+		}
+		String key = prefix + IntStream.range(first, name.getNumberOfElements())
+			.filter((i) -> !name.isNumericIndex(i))
 			.mapToObj((i) -> name.getElement(i, Form.UNIFORM))
 			.collect(Collectors.joining());
 		if (!known.containsKey(key)) {
@@ -121,12 +147,14 @@ final class TableDeclarations {
 		Map<String, String> known = new TreeMap<>();
 		addKnownKeys(known, PlasmaProperties.Table.class, "");
 		addKnownKeys(known, PlasmaProperties.Read.class, "read.");
+		addKnownKeys(known, PlasmaProperties.File.class, "files.<column>.");
 		return known;
 	}
 
 	private static void addKnownKeys(Map<String, String> known, Class<?> type, String prefix) {
 		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
-			if (property.getWriteMethod() != null && property.getPropertyType() != PlasmaProperties.Read.class) {
+			if (property.getWriteMethod() != null && property.getPropertyType() != PlasmaProperties.Read.class
+					&& !Map.class.isAssignableFrom(property.getPropertyType())) {
 				String dashed = prefix + DataObjectPropertyName.toDashedForm(property.getName());
 				known.put(dashed.replace("-", "").replace(".", "").toLowerCase(Locale.ROOT), dashed);
 			}

@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.plasma.capture.MutationOrigin;
 import dev.plasma.identity.SyncUserResolver;
 import dev.plasma.ledger.MutationLedger;
+import dev.plasma.mutation.MutationCheck;
 import dev.plasma.mutation.MutationContext;
 import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.sequencer.Sequencer;
@@ -84,8 +85,26 @@ public class PushProcessor {
 
 	private final SyncObserver observer;
 
+	private final List<MutationCheck> checks;
+
 	public PushProcessor(TransactionTemplate transactions, MutationLedger ledger, MutationOrigin origin,
 			MutatorRegistry mutators, Sequencer sequencer, SyncObserver observer) {
+		this(transactions, ledger, origin, mutators, sequencer, observer, List.of());
+	}
+
+	/**
+	 * Creates the processor with checks applied to every mutation's writes after its mutator ran.
+	 * @param transactions runs a push's transaction
+	 * @param ledger the clients' last mutation IDs
+	 * @param origin attributes captured writes to mutations
+	 * @param mutators the mutators
+	 * @param sequencer sequences a push's changes before it answers
+	 * @param observer told about outcomes
+	 * @param checks the mutation checks, in order
+	 */
+	public PushProcessor(TransactionTemplate transactions, MutationLedger ledger, MutationOrigin origin,
+			MutatorRegistry mutators, Sequencer sequencer, SyncObserver observer, List<MutationCheck> checks) {
+		this.checks = List.copyOf(checks);
 		this.transactions = transactions;
 		this.ledger = ledger;
 		this.origin = origin;
@@ -227,6 +246,9 @@ public class PushProcessor {
 		Object savepoint = status.createSavepoint();
 		try {
 			this.mutators.get(mutation.name()).mutate(mutation.args(), context);
+			for (MutationCheck check : this.checks) {
+				check.check(context);
+			}
 			return null;
 		}
 		catch (RuntimeException ex) {

@@ -177,7 +177,8 @@ public abstract class AbstractStartupValidationTests {
 				.rootCause()
 				.isInstanceOf(PlasmaConfigurationException.class)
 				.hasMessage("Plasma: unknown key 'plasma.tables.todos.change-log-supressed' in the declaration of table "
-						+ "'todos' under plasma.tables; the known keys are: change-log-suppressed, read.column, read.grant, "
+						+ "'todos' under plasma.tables; the known keys are: change-log-suppressed, files.<column>.immutable, "
+						+ "files.<column>.max-size, files.<column>.mime-types, read.column, read.grant, "
 						+ "read.user-column."));
 	}
 

@@ -73,7 +73,9 @@ class PlasmaWebMvcAutoConfigurationTests {
 					"plasma.web.cors.allow-credentials=true", "plasma.web.cors.max-age=1h")
 			.run((context) -> {
 				java.util.Map<String, CorsConfiguration> mappings = corsMappings(context.getBean(PlasmaCorsConfigurer.class));
-				assertThat(mappings).containsOnlyKeys("/sync/**");
+				assertThat(mappings).containsOnlyKeys("/sync/blobs/**", "/sync/**");
+				assertThat(mappings.get("/sync/blobs/**").getAllowedMethods()).containsExactly("GET", "HEAD", "PUT", "PATCH");
+				assertThat(mappings.get("/sync/blobs/**").getExposedHeaders()).contains("Upload-Offset", "ETag");
 				CorsConfiguration cors = mappings.get("/sync/**");
 				assertThat(cors.getAllowedOrigins()).isEmpty();
 				assertThat(cors.checkOrigin("https://app.example.com")).isEqualTo("https://app.example.com");

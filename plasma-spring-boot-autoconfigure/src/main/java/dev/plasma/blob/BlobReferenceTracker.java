@@ -1,0 +1,161 @@
+package dev.plasma.blob;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.plasma.changelog.ChangeEntry;
+import dev.plasma.changelog.ChangeLog;
+import dev.plasma.jdbc.JdbcTransactions;
+import dev.plasma.jdbc.JdbcTransactions.Isolation;
+import dev.plasma.sequencer.SequencedBatch;
+import dev.plasma.sequencer.SequencerListener;
+
+/**
+ * Derives {@code _plasma_blob_refs} from the change log, so that every write to a file column is followed,
+ * by mutators and by raw SQL alike.
+ * <p>
+ * <b>How.</b> {@code _plasma_blob_cursor} holds the version up to which the references are derived. A
+ * catch-up, one transaction per page of entries: lock the cursor row ({@code SELECT ... FOR UPDATE}, so
+ * that one instance at a time derives), read the entries after it, and for each entry of a table with
+ * file columns replace the reference of each file column by the hash in the new row JSON (none for a
+ * delete), with the entry's read-rule scope; then move the cursor to the last entry read. A blob gaining
+ * a reference has its {@code unreferenced_since} cleared; one losing its last reference gets it set to
+ * now. Because cursor and references commit together, a crash loses nothing: the next catch-up resumes at
+ * the cursor. A catch-up runs after every sequencer batch and before every orphan collection. An
+ * immutable column whose hash changed is reported (log and {@link BlobListener#immutableChanged}).
+ */
+public class BlobReferenceTracker implements SequencerListener {
+
+	private static final Log logger = LogFactory.getLog(BlobReferenceTracker.class);
+
+	private static final int PAGE_SIZE = 500;
+
+	private final DataSource dataSource;
+
+	private final ChangeLog changeLog;
+
+	private final FileColumns columns;
+
+	private final JsonMapper mapper;
+
+	private final LongSupplier clock;
+
+	private final BlobListener listener;
+
+	private final JdbcTransactions transactions;
+
+	/**
+	 * Creates the tracker.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param changeLog the change log
+	 * @param columns the file columns
+	 * @param mapper parses row JSON
+	 * @param clock the current time (Unix ms)
+	 * @param listener told about changed immutable files
+	 */
+	public BlobReferenceTracker(DataSource dataSource, ChangeLog changeLog, FileColumns columns, JsonMapper mapper,
+			LongSupplier clock, BlobListener listener) {
+		this.dataSource = dataSource;
+		this.changeLog = changeLog;
+		this.columns = columns;
+		this.mapper = mapper;
+		this.clock = clock;
+		this.listener = listener;
+		this.transactions = new JdbcTransactions(dataSource, "Plasma blob references");
+	}
+
+	@Override
+	public void sequenced(SequencedBatch batch, long[] createdAts) {
+		if (this.columns.all().isEmpty()) {
+			return;
+		}
+		try {
+			catchUp();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Plasma: could not derive blob references; the next batch retries: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Derives the references of every entry after the cursor.
+	 * @return the number of entries read
+	 */
+	public int catchUp() {
+		int total = 0;
+		while (true) {
+			int read = this.transactions.execute("catch up",
+					(connection) -> JdbcTransactions.inTransaction(connection, Isolation.READ_COMMITTED, null, this::page));
+			total += read;
+			if (read < PAGE_SIZE) {
+				return total;
+			}
+		}
+	}
+
+	private int page(Connection connection) throws SQLException {
+		long cursor = BlobRefs.lockCursor(connection);
+		List<ChangeEntry> entries = this.changeLog.readAfter(cursor, PAGE_SIZE);
+		if (entries.isEmpty()) {
+			return 0;
+		}
+		Set<String> gained = new HashSet<>();
+		Set<String> lost = new HashSet<>();
+		for (ChangeEntry entry : entries) {
+			List<FileColumn> files = this.columns.of(entry.tableName());
+			if (files.isEmpty()) {
+				continue;
+			}
+			JsonNode row = entry.isDelete() ? null : this.mapper.readTree(entry.value());
+			for (FileColumn file : files) {
+				String hash = (row != null) ? FileReference.hash(this.mapper, row.get(file.column())) : null;
+				String previous = BlobRefs.replace(connection, entry.tableName(), entry.rowId(), file.column(), hash,
+						entry.scope());
+				if (Objects.equals(previous, hash)) {
+					continue;
+				}
+				if (hash != null) {
+					gained.add(hash);
+				}
+				if (previous != null) {
+					lost.add(previous);
+					if (hash != null && file.immutable()) {
+						reportImmutableChange(entry, file, previous, hash);
+					}
+				}
+			}
+		}
+		long now = this.clock.getAsLong();
+		for (String hash : gained) {
+			BlobTable.referenced(connection, hash);
+		}
+		for (String hash : lost) {
+			if (!BlobRefs.referenced(connection, hash)) {
+				BlobTable.unreferenced(connection, hash, now);
+			}
+		}
+		BlobRefs.advanceCursor(connection, entries.get(entries.size() - 1).rowVersion());
+		return entries.size();
+	}
+
+	private void reportImmutableChange(ChangeEntry entry, FileColumn file, String previous, @Nullable String hash) {
+		logger.warn("Plasma: the immutable file column " + file.table() + "." + file.column() + " of row "
+				+ entry.rowId() + " changed from blob " + previous + " to " + hash
+				+ ((entry.mutationId() == null) ? " outside a mutation (raw SQL)" : " in mutation " + entry.mutationId()));
+		this.listener.immutableChanged(file.table(), file.column());
+	}
+
+}

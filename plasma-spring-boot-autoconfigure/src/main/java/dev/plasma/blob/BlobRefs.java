@@ -1,0 +1,141 @@
+package dev.plasma.blob;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The owner of {@code _plasma_blob_refs} and of {@code _plasma_blob_cursor}, the change-log version up to
+ * which the references are derived; every statement runs on the caller's connection, inside its
+ * transaction.
+ */
+public final class BlobRefs {
+
+	private static final String CURSOR_SQL = "SELECT refs_version FROM _plasma_blob_cursor WHERE id = 1 FOR UPDATE";
+
+	private static final String ADVANCE_SQL = "UPDATE _plasma_blob_cursor SET refs_version = ? WHERE id = 1";
+
+	private static final String FIND_SQL = """
+			SELECT hash FROM _plasma_blob_refs WHERE table_name = ? AND row_id = ? AND column_name = ?""";
+
+	private static final String REMOVE_SQL = """
+			DELETE FROM _plasma_blob_refs WHERE table_name = ? AND row_id = ? AND column_name = ?""";
+
+	private static final String INSERT_SQL = """
+			INSERT INTO _plasma_blob_refs (hash, table_name, row_id, column_name, scope) VALUES (?, ?, ?, ?, ?)""";
+
+	private static final String OF_HASH_SQL = """
+			SELECT hash, table_name, row_id, column_name, scope FROM _plasma_blob_refs WHERE hash = ? LIMIT ?""";
+
+	private static final String REFERENCED_SQL = "SELECT 1 FROM _plasma_blob_refs WHERE hash = ? LIMIT 1";
+
+	private BlobRefs() {
+	}
+
+	/**
+	 * Locks and reads the cursor.
+	 */
+	static long lockCursor(Connection connection) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(CURSOR_SQL); ResultSet rs = select.executeQuery()) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	static void advanceCursor(Connection connection, long version) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(ADVANCE_SQL)) {
+			update.setLong(1, version);
+			update.executeUpdate();
+		}
+	}
+
+	/**
+	 * Returns the hash a row's file column references, as derived so far.
+	 */
+	static @Nullable String current(Connection connection, String table, String rowId, String column)
+			throws SQLException {
+		try (PreparedStatement find = connection.prepareStatement(FIND_SQL)) {
+			find.setString(1, table);
+			find.setString(2, rowId);
+			find.setString(3, column);
+			try (ResultSet rs = find.executeQuery()) {
+				return rs.next() ? rs.getString(1) : null;
+			}
+		}
+	}
+
+	/**
+	 * Replaces the reference of a row's file column.
+	 * @return the hash referenced before, or {@code null}
+	 */
+	static @Nullable String replace(Connection connection, String table, String rowId, String column,
+			@Nullable String hash, @Nullable String scope) throws SQLException {
+		String previous = null;
+		try (PreparedStatement find = connection.prepareStatement(FIND_SQL)) {
+			find.setString(1, table);
+			find.setString(2, rowId);
+			find.setString(3, column);
+			try (ResultSet rs = find.executeQuery()) {
+				if (rs.next()) {
+					previous = rs.getString(1);
+				}
+			}
+		}
+		if (previous != null) {
+			try (PreparedStatement remove = connection.prepareStatement(REMOVE_SQL)) {
+				remove.setString(1, table);
+				remove.setString(2, rowId);
+				remove.setString(3, column);
+				remove.executeUpdate();
+			}
+		}
+		if (hash != null) {
+			try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL)) {
+				insert.setString(1, hash);
+				insert.setString(2, table);
+				insert.setString(3, rowId);
+				insert.setString(4, column);
+				insert.setString(5, scope);
+				insert.executeUpdate();
+			}
+		}
+		return previous;
+	}
+
+	/**
+	 * Reads up to {@code limit} references to a blob.
+	 * @param connection the connection
+	 * @param hash the blob's hash
+	 * @param limit the most references to read
+	 * @return the references
+	 * @throws SQLException on database errors
+	 */
+	public static List<BlobRef> of(Connection connection, String hash, int limit) throws SQLException {
+		List<BlobRef> refs = new ArrayList<>();
+		try (PreparedStatement select = connection.prepareStatement(OF_HASH_SQL)) {
+			select.setString(1, hash);
+			select.setInt(2, limit);
+			try (ResultSet rs = select.executeQuery()) {
+				while (rs.next()) {
+					refs.add(new BlobRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+				}
+			}
+		}
+		return refs;
+	}
+
+	static boolean referenced(Connection connection, String hash) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(REFERENCED_SQL)) {
+			select.setString(1, hash);
+			try (ResultSet rs = select.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+}

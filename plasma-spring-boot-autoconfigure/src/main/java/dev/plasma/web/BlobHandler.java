@@ -1,0 +1,256 @@
+package dev.plasma.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+import dev.plasma.blob.BlobAccess;
+import dev.plasma.blob.BlobRecord;
+import dev.plasma.blob.BlobUploads;
+import dev.plasma.blob.UploadProgress;
+import dev.plasma.blob.UploadRefusedException;
+
+/**
+ * Serves {@code {base}/blobs/{sha256}}: {@code PUT} uploads a blob (the body, its {@code Content-Type} and
+ * {@code Content-Length}), {@code HEAD} tells how many bytes of it arrived ({@code Upload-Offset}, as in the
+ * tus protocol), {@code PATCH} with {@code Upload-Offset} continues an upload, and {@code GET} downloads it
+ * (one {@code Range} supported) for a user who uploaded it or may read a row referencing it; 404 for
+ * everyone else. Requests are authenticated like sync requests (401 without a user) and pass the
+ * {@link ConnectionGate}. Errors are JSON {@code {"error": ..., "message": ...}}.
+ */
+public class BlobHandler {
+
+	private static final Log logger = LogFactory.getLog(BlobHandler.class);
+
+	private static final String UPLOAD_OFFSET = "Upload-Offset";
+
+	private static final String UPLOAD_LENGTH = "Upload-Length";
+
+	private final SyncResponses responses;
+
+	private final BlobUploads uploads;
+
+	private final BlobAccess access;
+
+	private final SyncAccess syncAccess;
+
+	private final ConnectionGate gate;
+
+	/**
+	 * Creates the handler.
+	 * @param jsonMapper writes the JSON answers
+	 * @param uploads receives uploads
+	 * @param access decides downloads
+	 * @param syncAccess resolves the request's user
+	 * @param gate keeps requests from waiting on an unreachable database
+	 */
+	public BlobHandler(JsonMapper jsonMapper, BlobUploads uploads, BlobAccess access, SyncAccess syncAccess,
+			ConnectionGate gate) {
+		this.responses = new SyncResponses(jsonMapper);
+		this.uploads = uploads;
+		this.access = access;
+		this.syncAccess = syncAccess;
+		this.gate = gate;
+	}
+
+	/**
+	 * Handles {@code PUT}.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse put(ServerRequest request) {
+		return handle(request, (user, hash) -> {
+			HttpServletRequest servlet = request.servletRequest();
+			long length = headerLong(request, UPLOAD_LENGTH, servlet.getContentLengthLong());
+			String mime = Optional.ofNullable(servlet.getContentType()).orElse(MediaType.APPLICATION_OCTET_STREAM_VALUE);
+			UploadProgress progress = this.uploads.put(user, hash, mime, length, servlet.getInputStream());
+			HttpStatus status = progress.stored() ? HttpStatus.CREATED
+					: progress.complete() ? HttpStatus.OK : HttpStatus.ACCEPTED;
+			return progress(status, hash, progress);
+		});
+	}
+
+	/**
+	 * Handles {@code PATCH}.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse patch(ServerRequest request) {
+		return handle(request, (user, hash) -> {
+			long offset = headerLong(request, UPLOAD_OFFSET, -1);
+			if (offset < 0) {
+				return error(HttpStatus.BAD_REQUEST, "BadRequest", "send the Upload-Offset header (from HEAD)");
+			}
+			UploadProgress progress = this.uploads.patch(user, hash, offset, request.servletRequest().getInputStream());
+			return progress(HttpStatus.OK, hash, progress);
+		});
+	}
+
+	/**
+	 * Handles {@code HEAD}.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse head(ServerRequest request) {
+		return handle(request, (user, hash) -> this.uploads.head(user, hash)
+			.map((progress) -> ServerResponse.ok()
+				.header(UPLOAD_OFFSET, Long.toString(progress.offset()))
+				.header(UPLOAD_LENGTH, Long.toString(progress.size()))
+				.header(HttpHeaders.CACHE_CONTROL, "no-store")
+				.build())
+			.orElseGet(() -> ServerResponse.notFound().build()));
+	}
+
+	/**
+	 * Handles {@code GET}.
+	 * @param request the request
+	 * @return the response
+	 */
+	public ServerResponse get(ServerRequest request) {
+		return handle(request, (user, hash) -> {
+			Optional<BlobRecord> blob = this.access.readable(user, hash);
+			if (blob.isEmpty()) {
+				return error(HttpStatus.NOT_FOUND, "NotFound", "no such blob");
+			}
+			long size = blob.get().size();
+			ByteRange range = ByteRange.parse(request.headers().firstHeader(HttpHeaders.RANGE), size);
+			if (range == ByteRange.UNSATISFIABLE) {
+				return ServerResponse.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+					.header(HttpHeaders.CONTENT_RANGE, "bytes */" + size)
+					.build();
+			}
+			ServerResponse.BodyBuilder builder = ServerResponse.status((range != null) ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK)
+				.contentType(MediaType.parseMediaType(blob.get().mime()))
+				.eTag("\"" + hash + "\"")
+				.header(HttpHeaders.CACHE_CONTROL, "private, immutable")
+				.header(HttpHeaders.ACCEPT_RANGES, "bytes");
+			long start = (range != null) ? range.start() : 0;
+			long length = (range != null) ? range.length() : size;
+			if (range != null) {
+				builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + (start + length - 1) + "/" + size);
+			}
+			builder.contentLength(length);
+			InputStream bytes = this.access.open(hash, start);
+			return builder.build((servletRequest, response) -> {
+				try (InputStream in = bytes; OutputStream out = response.getOutputStream()) {
+					long copied = copy(in, out, length);
+					this.access.downloaded(copied);
+				}
+				return null;
+			});
+		});
+	}
+
+	private static long copy(InputStream in, OutputStream out, long length) throws IOException {
+		byte[] buffer = new byte[64 * 1024];
+		long remaining = length;
+		while (remaining > 0) {
+			int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+			if (n < 0) {
+				break;
+			}
+			out.write(buffer, 0, n);
+			remaining -= n;
+		}
+		return length - remaining;
+	}
+
+	private ServerResponse progress(HttpStatus status, String hash, UploadProgress progress) {
+		return ServerResponse.status(status)
+			.header(UPLOAD_OFFSET, Long.toString(progress.offset()))
+			.header(UPLOAD_LENGTH, Long.toString(progress.size()))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(("{\"hash\":\"" + hash + "\",\"state\":\"" + progress.state().name().toLowerCase(java.util.Locale.ROOT)
+					+ "\",\"offset\":" + progress.offset() + ",\"size\":" + progress.size() + "}").getBytes(
+							java.nio.charset.StandardCharsets.UTF_8));
+	}
+
+	private ServerResponse handle(ServerRequest request, Action action) {
+		String user = this.syncAccess.user(request.servletRequest());
+		if (user == null) {
+			return error(HttpStatus.UNAUTHORIZED, "Unauthorized",
+					"the request is not authenticated; send credentials (an Authorization header)");
+		}
+		String hash = request.pathVariable("hash");
+		try {
+			this.gate.enter();
+			ServerResponse response = action.apply(user, hash);
+			this.gate.answered();
+			return response;
+		}
+		catch (UploadRefusedException ex) {
+			ServerResponse.BodyBuilder builder = ServerResponse.status(status(ex.reason()));
+			if (ex.offset() >= 0) {
+				builder.header(UPLOAD_OFFSET, Long.toString(ex.offset()));
+			}
+			return builder.contentType(MediaType.APPLICATION_JSON).body(this.responses.error(name(ex.reason()), ex.getMessage()));
+		}
+		catch (NumberFormatException ex) {
+			return error(HttpStatus.BAD_REQUEST, "BadRequest", "a length or offset header is not a number");
+		}
+		catch (DatabaseUnavailableException ex) {
+			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfter().toSeconds()))
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(this.responses.error("Unavailable", ex.getMessage()));
+		}
+		catch (DataAccessException | IOException | UncheckedIOException ex) {
+			this.gate.failed();
+			logger.warn("Plasma: blob request failed: " + SafeText.quote(String.valueOf(ex.getMessage())));
+			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, Long.toString(this.gate.retryAfter().toSeconds()))
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(this.responses.error("Unavailable", "the blob store is unavailable; retry later"));
+		}
+	}
+
+	private static HttpStatus status(UploadRefusedException.Reason reason) {
+		return switch (reason) {
+			case BAD_HASH, HASH_MISMATCH, BROKEN_OFF -> HttpStatus.BAD_REQUEST;
+			case LENGTH_REQUIRED -> HttpStatus.LENGTH_REQUIRED;
+			case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+			case TYPE_NOT_ALLOWED -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+			case OFFSET_MISMATCH, IN_PROGRESS -> HttpStatus.CONFLICT;
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+		};
+	}
+
+	private static String name(UploadRefusedException.Reason reason) {
+		StringBuilder name = new StringBuilder();
+		for (String word : reason.name().split("_")) {
+			name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+		}
+		return name.toString();
+	}
+
+	private static long headerLong(ServerRequest request, String header, long fallback) {
+		String value = request.headers().firstHeader(header);
+		return (value != null) ? Long.parseLong(value.trim()) : fallback;
+	}
+
+	private ServerResponse error(HttpStatus status, String error, String message) {
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).body(this.responses.error(error, message));
+	}
+
+	@FunctionalInterface
+	private interface Action {
+
+		ServerResponse apply(String user, String hash) throws IOException;
+
+	}
+
+}
