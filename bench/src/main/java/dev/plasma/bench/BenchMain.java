@@ -42,7 +42,7 @@ public final class BenchMain {
 			return;
 		}
 		LIQUIBASE_LOGGER.setLevel(Level.WARNING);
-		startWatchdog(budgetSeconds(options));
+		BenchSupport.startWatchdog(budgetSeconds(options));
 		int status;
 		try {
 			status = new CaptureBenchmark(options).run() ? 0 : 1;
@@ -60,21 +60,6 @@ public final class BenchMain {
 	 */
 	private static long budgetSeconds(BenchOptions options) {
 		return 120 + (long) options.rounds() * (2L * options.seconds() + 35);
-	}
-
-	private static void startWatchdog(long seconds) {
-		Thread watchdog = new Thread(() -> {
-			try {
-				Thread.sleep(seconds * 1000);
-				System.err.println("plasma-bench: stopped after exceeding the time budget of " + seconds + " s");
-				Runtime.getRuntime().halt(3);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}, "bench-watchdog");
-		watchdog.setDaemon(true);
-		watchdog.start();
 	}
 
 }

@@ -56,10 +56,10 @@ record BenchOptions(String command, BenchDatabase database, int seconds, int wri
 			String value = rest.remove(0);
 			switch (name) {
 				case "--db" -> database = BenchDatabase.of(value.toLowerCase(Locale.ROOT));
-				case "--seconds" -> seconds = positive(name, value, 600);
-				case "--writers" -> writers = positive(name, value, 64);
-				case "--rounds" -> rounds = positive(name, value, 15);
-				case "--rows" -> rows = positive(name, value, 10_000_000);
+				case "--seconds" -> seconds = BenchSupport.wholeNumber(name, value, 1, 600);
+				case "--writers" -> writers = BenchSupport.wholeNumber(name, value, 1, 64);
+				case "--rounds" -> rounds = BenchSupport.wholeNumber(name, value, 1, 15);
+				case "--rows" -> rows = BenchSupport.wholeNumber(name, value, 1, 10_000_000);
 				case "--sequencer" -> sequencer = onOff(name, value);
 				default -> throw new IllegalArgumentException("unknown option " + name);
 			}
@@ -76,19 +76,6 @@ record BenchOptions(String command, BenchDatabase database, int seconds, int wri
 			case "off" -> false;
 			default -> throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
 		};
-	}
-
-	private static int positive(String name, String value, int max) {
-		try {
-			int parsed = Integer.parseInt(value);
-			if (parsed >= 1 && parsed <= max) {
-				return parsed;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// reported below
-		}
-		throw new IllegalArgumentException(name + " must be a whole number from 1 to " + max + ", not '" + value + "'");
 	}
 
 }

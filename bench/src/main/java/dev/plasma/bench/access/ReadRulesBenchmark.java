@@ -19,6 +19,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.plasma.bench.BenchSupport;
 import dev.plasma.access.GrantSourceDeclaration;
 import dev.plasma.access.ReadRuleDeclaration;
 import dev.plasma.access.ReadRules;
@@ -143,7 +144,7 @@ public final class ReadRulesBenchmark {
 			return 2;
 		}
 		java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-		startWatchdog(110);
+		BenchSupport.startWatchdog(110);
 		try {
 			return benchmark.measure() ? 0 : 1;
 		}
@@ -181,12 +182,12 @@ public final class ReadRulesBenchmark {
 					}
 					databaseName = value;
 				}
-				case "--rows" -> rows = positive(name, value, 10_000_000);
-				case "--users" -> users = positive(name, value, 1_000_000);
-				case "--full-pulls" -> fullPulls = positive(name, value, 100_000);
-				case "--window" -> window = positive(name, value, 10_000);
-				case "--threads" -> threads = positive(name, value, 64);
-				case "--seconds" -> seconds = positive(name, value, 30);
+				case "--rows" -> rows = BenchSupport.wholeNumber(name, value, 1, 10_000_000);
+				case "--users" -> users = BenchSupport.wholeNumber(name, value, 1, 1_000_000);
+				case "--full-pulls" -> fullPulls = BenchSupport.wholeNumber(name, value, 1, 100_000);
+				case "--window" -> window = BenchSupport.wholeNumber(name, value, 1, 10_000);
+				case "--threads" -> threads = BenchSupport.wholeNumber(name, value, 1, 64);
+				case "--seconds" -> seconds = BenchSupport.wholeNumber(name, value, 1, 30);
 				default -> throw new IllegalArgumentException("unknown option " + name);
 			}
 		}
@@ -194,19 +195,6 @@ public final class ReadRulesBenchmark {
 			throw new IllegalArgumentException("--rows must be at least --users, and --users at least 2");
 		}
 		return new ReadRulesBenchmark(databaseName, rows, users, fullPulls, window, threads, seconds);
-	}
-
-	private static int positive(String name, String value, int max) {
-		try {
-			int parsed = Integer.parseInt(value);
-			if (parsed >= 1 && parsed <= max) {
-				return parsed;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// reported below
-		}
-		throw new IllegalArgumentException(name + " must be a number from 1 to " + max + ", not '" + value + "'");
 	}
 
 	private boolean measure() throws Exception {
@@ -407,21 +395,6 @@ public final class ReadRulesBenchmark {
 		config.setMinimumIdle(size);
 		config.setConnectionTimeout(10_000);
 		return new HikariDataSource(config);
-	}
-
-	private static void startWatchdog(long seconds) {
-		Thread watchdog = new Thread(() -> {
-			try {
-				Thread.sleep(seconds * 1000);
-				System.err.println("plasma-bench: stopped after exceeding the time budget of " + seconds + " s");
-				Runtime.getRuntime().halt(3);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}, "bench-watchdog");
-		watchdog.setDaemon(true);
-		watchdog.start();
 	}
 
 }

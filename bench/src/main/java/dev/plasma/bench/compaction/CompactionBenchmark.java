@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.plasma.bench.BenchSupport;
 import dev.plasma.autoconfigure.PlasmaProperties;
 import dev.plasma.capture.CaptureInstaller;
 import dev.plasma.compaction.ChangeLogCompactor;
@@ -65,7 +66,6 @@ public final class CompactionBenchmark {
 	static final double RATE_TARGET = 100_000;
 
 	static final double RATIO_TARGET = 0.8;
-
 
 	private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
 
@@ -140,7 +140,7 @@ public final class CompactionBenchmark {
 			return 2;
 		}
 		java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-		startWatchdog(benchmark.budgetSeconds());
+		BenchSupport.startWatchdog(benchmark.budgetSeconds());
 		try {
 			return benchmark.runRounds() ? 0 : 1;
 		}
@@ -182,7 +182,7 @@ public final class CompactionBenchmark {
 				case "--rows" -> rows = positive(name, value, 1_000_000);
 				case "--writers" -> writers = positive(name, value, 64);
 				case "--batch-size" -> batchSize = positive(name, value, 1_000_000);
-				case "--batch-pause-ms" -> batchPause = Duration.ofMillis(atLeast(0, name, value, 10_000));
+				case "--batch-pause-ms" -> batchPause = Duration.ofMillis(BenchSupport.wholeNumber(name, value, 0, 10_000));
 				case "--slot-ms" -> slotMillis = positive(name, value, 10_000);
 				case "--rounds" -> rounds = positive(name, value, 5);
 				case "--incremental" -> incremental = switch (value) {
@@ -200,21 +200,7 @@ public final class CompactionBenchmark {
 	}
 
 	private static int positive(String name, String value, int max) {
-		return atLeast(1, name, value, max);
-	}
-
-	private static int atLeast(int min, String name, String value, int max) {
-		try {
-			int parsed = Integer.parseInt(value);
-			if (parsed >= min && parsed <= max) {
-				return parsed;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// reported below
-		}
-		throw new IllegalArgumentException(
-				name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
+		return BenchSupport.wholeNumber(name, value, 1, max);
 	}
 
 	/**
@@ -491,21 +477,6 @@ public final class CompactionBenchmark {
 		catch (Exception ex) {
 			return "unknown";
 		}
-	}
-
-	private static void startWatchdog(long seconds) {
-		Thread watchdog = new Thread(() -> {
-			try {
-				Thread.sleep(seconds * 1000);
-				System.err.println("plasma-bench: stopped after exceeding the time budget of " + seconds + " s");
-				Runtime.getRuntime().halt(3);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}, "bench-watchdog");
-		watchdog.setDaemon(true);
-		watchdog.start();
 	}
 
 	private record Round(double rate, double ratio, boolean checked) {

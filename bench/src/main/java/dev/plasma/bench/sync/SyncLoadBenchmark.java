@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.plasma.bench.BenchSupport;
+
 /**
  * {@code sync-load}: push and pull throughput and latency of the sample app under K concurrent simulated
  * clients, against a plain endpoint of the same app measured in the same run (issue 3).
@@ -74,7 +76,7 @@ public final class SyncLoadBenchmark {
 			System.err.print(SyncLoadOptions.USAGE);
 			return 2;
 		}
-		startWatchdog(options.budgetSeconds());
+		BenchSupport.startWatchdog(options.budgetSeconds());
 		try {
 			return new SyncLoadBenchmark(options).run() ? 0 : 1;
 		}
@@ -408,21 +410,6 @@ public final class SyncLoadBenchmark {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static void startWatchdog(long seconds) {
-		Thread watchdog = new Thread(() -> {
-			try {
-				Thread.sleep(seconds * 1000);
-				System.err.println("plasma-bench: sync-load stopped after exceeding its time budget of " + seconds + " s");
-				Runtime.getRuntime().halt(3);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}, "sync-load-watchdog");
-		watchdog.setDaemon(true);
-		watchdog.start();
 	}
 
 	/**
