@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 
+import dev.plasma.changelog.PendingChanges;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.mutation.MutationCheck;
 import dev.plasma.mutation.MutationContext;
@@ -28,10 +29,6 @@ import dev.plasma.mutation.MutationDeniedException;
  * {@code denied}. The row's previous reference is the one derived from the change log so far.
  */
 public class BlobMutationCheck implements MutationCheck {
-
-	private static final String WRITES_SQL = """
-			SELECT table_name, row_id, op, %VALUE% FROM _plasma_pending_changes
-			WHERE client_group_id = ? AND client_id = ? AND mutation_id = ? ORDER BY id""";
 
 	private final String writesSql;
 
@@ -58,7 +55,7 @@ public class BlobMutationCheck implements MutationCheck {
 	 */
 	public BlobMutationCheck(DataSource dataSource, PlasmaDialect dialect, FileColumns columns, BlobTable table,
 			BlobAccess access, JsonMapper mapper) {
-		this.writesSql = WRITES_SQL.replace("%VALUE%", dialect.valueColumn());
+		this.writesSql = PendingChanges.selectMutationWritesSql(dialect);
 		this.dataSource = dataSource;
 		this.columns = columns;
 		this.table = table;

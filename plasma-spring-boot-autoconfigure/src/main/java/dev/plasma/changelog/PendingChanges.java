@@ -90,4 +90,16 @@ public final class PendingChanges {
 				+ " FROM _plasma_pending_changes ORDER BY id LIMIT " + limit;
 	}
 
+	/**
+	 * Returns the select of the entries one mutation's writes were captured as (still pending, in its own
+	 * transaction), in order: {@code table_name}, {@code row_id}, {@code op} and the row value, with
+	 * parameters client group ID, client ID and mutation ID.
+	 * @param dialect the database's dialect
+	 * @return the statement
+	 */
+	public static String selectMutationWritesSql(PlasmaDialect dialect) {
+		return "SELECT table_name, row_id, op, " + dialect.valueColumn() + " FROM _plasma_pending_changes"
+				+ " WHERE client_group_id = ? AND client_id = ? AND mutation_id = ? ORDER BY id";
+	}
+
 }
