@@ -30,6 +30,7 @@ import dev.plasma.mutation.MutationCheck;
 import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.mutation.PlasmaMutatorMethodRegistrar;
 import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PullSourceChooser;
 import dev.plasma.sync.PushProcessor;
 import dev.plasma.sync.SyncObserver;
 import dev.plasma.dialect.PlasmaDialect;
@@ -150,11 +151,12 @@ public final class PlasmaAutoConfiguration {
 	PullProcessor plasmaPullProcessor(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 			PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables, ReadRules readRules,
-			PlasmaProperties properties, ObjectProvider<SyncObserver> observers) {
+			PlasmaProperties properties, ObjectProvider<SyncObserver> observers, ObjectProvider<PullSourceChooser> chooser) {
 		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
 		return new PullProcessor(source, dialect, changeLog, tables, readRules, transactions(transactionManager, source),
 				properties.getPull().getMaxChanges(), properties.getPull().getMaxBytes().toBytes(),
-				SyncObserver.composite(observers.orderedStream().toList()));
+				SyncObserver.composite(observers.orderedStream().toList()),
+				chooser.getIfAvailable(() -> PullSourceChooser.PRIMARY_ONLY));
 	}
 
 	@Bean

@@ -50,6 +50,8 @@ public class PlasmaProperties {
 
 	private final Blobs blobs = new Blobs();
 
+	private final ReadReplica readReplica = new ReadReplica();
+
 	public PlasmaProperties() {
 		this.push.web = this.web;
 	}
@@ -115,6 +117,10 @@ public class PlasmaProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public ReadReplica getReadReplica() {
+		return this.readReplica;
 	}
 
 	public Clients getClients() {
@@ -970,6 +976,113 @@ public class PlasmaProperties {
 			/** A directory, plasma.blobs.directory. */
 			FILESYSTEM
 
+		}
+
+	}
+
+	/**
+	 * An optional read replica of the primary database (for example a PostgreSQL streaming replica) that
+	 * answers pulls once it has caught up to what a pull needs. Pushes, sequencing and compaction always
+	 * use the primary.
+	 */
+	public static class ReadReplica {
+
+		/**
+		 * Whether pulls may be answered from the replica when its url is set.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * JDBC URL of the replica, a database of the primary's kind replicating it.
+		 */
+		private String url;
+
+		/**
+		 * Login user of the replica.
+		 */
+		private String username;
+
+		/**
+		 * Login password of the replica.
+		 */
+		private String password;
+
+		/**
+		 * Fully qualified name of the JDBC driver; by default deduced from the url.
+		 */
+		private String driverClassName;
+
+		/**
+		 * After the replica failed, how long pulls go to the primary without trying it.
+		 */
+		private Duration retryAfter = Duration.ofSeconds(5);
+
+		/**
+		 * HikariCP settings of the replica's own pool, by HikariConfig property name (maximum-pool-size,
+		 * connection-timeout in ms, ...). Plasma's defaults: pool name plasma-read-replica, maximum-pool-size
+		 * 5, connection-timeout 1000, read-only true, initialization-fail-timeout -1 (start even while the
+		 * replica is down).
+		 */
+		private Map<String, String> hikari = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			if (url != null && !url.startsWith("jdbc:")) {
+				throw new IllegalArgumentException("url must be a JDBC URL starting with 'jdbc:'");
+			}
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public String getDriverClassName() {
+			return this.driverClassName;
+		}
+
+		public void setDriverClassName(String driverClassName) {
+			this.driverClassName = driverClassName;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			requirePositive("retry-after", retryAfter.toMillis());
+			this.retryAfter = retryAfter;
+		}
+
+		public Map<String, String> getHikari() {
+			return this.hikari;
+		}
+
+		public void setHikari(Map<String, String> hikari) {
+			this.hikari = hikari;
 		}
 
 	}

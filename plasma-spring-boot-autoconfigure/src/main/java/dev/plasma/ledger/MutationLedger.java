@@ -9,7 +9,8 @@ import dev.plasma.dialect.PlasmaDialect;
 
 /**
  * The de-duplication ledger, {@code _plasma_client_mutations}: per client, the last mutation ID the
- * server has processed (applied or failed). Every method must run inside the push transaction.
+ * server has processed (applied or failed). Every method but {@link #lastConfirmationVersion} must run
+ * inside the push transaction.
  * <p>
  * Owns {@code _plasma_client_mutations} and {@code _plasma_client_confirmations} (per client, the last
  * confirmed mutation ID and the version of its ledger marker). This class holds every statement on the
@@ -23,7 +24,8 @@ import dev.plasma.dialect.PlasmaDialect;
  * {@link dev.plasma.changelog.SequencerStateRepository#readPullState}.</li>
  * </ul>
  * The marker's insert into {@code _plasma_pending_changes} is
- * {@link PendingChanges#insertLedgerMarkerSql(PlasmaDialect)}.
+ * {@link PendingChanges#insertLedgerMarkerSql(PlasmaDialect)}. {@link #lastConfirmationVersion} reads the
+ * table outside any push, for the read-replica check (one primary-key prefix lookup).
  * <p>
  * Advancing the ledger also appends a <em>ledger marker</em> to the change log (table name
  * {@value #MARKER_TABLE}, row ID {@code <group>/<client>}), so that the pull cookie moves when a
@@ -47,6 +49,9 @@ public class MutationLedger {
 
 	private static final String FORGET_MUTATIONS_SQL = """
 			DELETE FROM _plasma_client_mutations WHERE client_group_id = ?""";
+
+	private static final String LAST_CONFIRMATION_SQL = """
+			SELECT MAX(row_version) FROM _plasma_client_confirmations WHERE client_group_id = ?""";
 
 	private static final String FORGET_CONFIRMATIONS_SQL = """
 			DELETE FROM _plasma_client_confirmations WHERE client_group_id = ?""";
@@ -99,6 +104,18 @@ public class MutationLedger {
 		this.jdbc.update(this.insertMarkerSql, MARKER_TABLE, markerRowId(clientGroupId, clientId),
 				"{\"lastMutationID\":" + mutationId + "}", System.currentTimeMillis(), clientGroupId, clientId,
 				mutationId);
+	}
+
+	/**
+	 * Returns the version of the group's newest sequenced confirmation: a database that has reached it
+	 * holds every confirmation (and so every change of every confirmed mutation) the group was told of.
+	 * Runs on its own, outside any transaction.
+	 * @param clientGroupId the client group
+	 * @return the highest ledger-marker version among the group's confirmations, 0 for none
+	 */
+	public long lastConfirmationVersion(String clientGroupId) {
+		Long version = this.jdbc.queryForObject(LAST_CONFIRMATION_SQL, Long.class, clientGroupId);
+		return (version != null) ? version : 0;
 	}
 
 	/**

@@ -12,9 +12,7 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plasma.access.ReadRules;
@@ -62,22 +60,20 @@ import dev.plasma.schema.SyncedTables;
  * </ul>
  * Pulls stay read-only, so tabs of one group pulling concurrently with the same cookie get the same,
  * correct answer.
+ * <p>
+ * <b>Where a pull is read.</b> A {@link PullSourceChooser} picks the database of each pull: the primary by
+ * default, or a read replica ({@code dev.plasma.replica}) whose snapshot, checked before anything is
+ * answered, has reached the {@link Positions} the pull needs; otherwise the primary answers.
  */
 public class PullProcessor {
 
-	private final DataSource dataSource;
+	private final PullSource primary;
 
-	private final JdbcTemplate jdbc;
+	private final PullSourceChooser chooser;
 
 	private final PlasmaDialect dialect;
 
-	private final ChangeLog changeLog;
-
 	private final SyncedTables tables;
-
-	private final TransactionTemplate readTransactions;
-
-	private final String repeatableReadSql;
 
 	private final int maxChanges;
 
@@ -117,6 +113,27 @@ public class PullProcessor {
 	 */
 	public PullProcessor(DataSource dataSource, PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables,
 			ReadRules readRules, TransactionTemplate transactions, int maxChanges, long maxBytes, SyncObserver observer) {
+		this(dataSource, dialect, changeLog, tables, readRules, transactions, maxChanges, maxBytes, observer,
+				PullSourceChooser.PRIMARY_ONLY);
+	}
+
+	/**
+	 * Creates the pull processor with read rules and a chooser of the database answering each pull.
+	 * @param dataSource the data source holding Plasma's tables (the primary)
+	 * @param dialect its dialect
+	 * @param changeLog reads sequenced entries
+	 * @param tables the synced tables
+	 * @param readRules which rows each user may read
+	 * @param transactions transactions on the data source
+	 * @param maxChanges the most change-log entries of one incremental page
+	 * @param maxBytes the size budget of one incremental page (table names, row IDs and values)
+	 * @param observer told about every pull
+	 * @param chooser chooses the database answering a pull ({@link PullSourceChooser#PRIMARY_ONLY}: the
+	 * primary)
+	 */
+	public PullProcessor(DataSource dataSource, PlasmaDialect dialect, ChangeLog changeLog, SyncedTables tables,
+			ReadRules readRules, TransactionTemplate transactions, int maxChanges, long maxBytes, SyncObserver observer,
+			PullSourceChooser chooser) {
 		this.readRules = readRules;
 		if (maxChanges < 1) {
 			throw new IllegalArgumentException("maxChanges must be at least 1");
@@ -124,17 +141,11 @@ public class PullProcessor {
 		if (maxBytes < 1) {
 			throw new IllegalArgumentException("maxBytes must be at least 1");
 		}
-		this.dataSource = dataSource;
-		this.jdbc = new JdbcTemplate(dataSource);
+		this.primary = PullSource.of(dataSource, dialect, changeLog,
+				Objects.requireNonNull(transactions.getTransactionManager(), "transactions need a transaction manager"));
+		this.chooser = chooser;
 		this.dialect = dialect;
-		this.changeLog = changeLog;
 		this.tables = tables;
-		this.readTransactions = new TransactionTemplate(transactions.getTransactionManager());
-		this.readTransactions.setReadOnly(true);
-		this.repeatableReadSql = dialect.repeatableReadTransactionSql();
-		if (this.repeatableReadSql == null) {
-			this.readTransactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-		}
 		this.maxChanges = maxChanges;
 		this.maxBytes = maxBytes;
 		this.observer = observer;
@@ -206,11 +217,46 @@ public class PullProcessor {
 	 */
 	public PullHeader pull(String clientGroupId, String userName, Cookie.@Nullable Position cookie, PatchSink sink) {
 		long started = System.nanoTime();
-		PullHeader header = this.readTransactions.execute((status) -> {
-			if (this.repeatableReadSql != null) {
-				this.jdbc.execute(this.repeatableReadSql);
+		PullHeader header = this.chooser.answer(clientGroupId, cookie, new PullSourceChooser.PullReads() {
+
+			@Override
+			public PullHeader fromPrimary() {
+				return read(PullProcessor.this.primary, null, clientGroupId, userName, cookie, sink);
 			}
-			SequencerStateRepository.PullState state = SequencerStateRepository.readPullState(this.jdbc, clientGroupId);
+
+			@Override
+			public PullHeader from(PullSource source, Positions needed) {
+				StartedSink started = new StartedSink(sink);
+				try {
+					return read(source, needed, clientGroupId, userName, cookie, started);
+				}
+				catch (PullSourceChooser.SourceBehindException ex) {
+					throw ex;
+				}
+				catch (RuntimeException ex) {
+					if (started.started) {
+						throw ex;
+					}
+					throw new PullSourceChooser.SourceFailedException(ex);
+				}
+			}
+
+		});
+		this.observer.pullCompleted(header.reset(), Duration.ofNanos(System.nanoTime() - started));
+		return header;
+	}
+
+	/**
+	 * Reads a pull's answer from one source, in one read-only snapshot; with {@code needed}, only when the
+	 * snapshot's head reaches it (checked before the sink receives anything).
+	 */
+	private PullHeader read(PullSource source, @Nullable Positions needed, String clientGroupId, String userName,
+			Cookie.@Nullable Position cookie, PatchSink sink) {
+		return source.read((status) -> {
+			SequencerStateRepository.PullState state = SequencerStateRepository.readPullState(source.jdbc(), clientGroupId);
+			if (needed != null && !Positions.of(Cookie.REGION, state.head()).reach(needed)) {
+				throw new PullSourceChooser.SourceBehindException(Positions.of(Cookie.REGION, state.head()));
+			}
 			long head = state.head();
 			long floor = state.floor();
 			Map<String, Confirmation> confirmations = state.confirmations();
@@ -218,9 +264,9 @@ public class PullProcessor {
 				throw new CookieFromFutureException(cookie.version(), head);
 			}
 			if (cookie != null && cookie.version() == head && cookie.version() >= floor) {
-				return incremental(clientGroupId, head, head, confirmations, null, cookie.grants(), sink);
+				return incremental(source, clientGroupId, head, head, confirmations, null, cookie.grants(), sink);
 			}
-			java.sql.Connection connection = DataSourceUtils.getConnection(this.dataSource);
+			java.sql.Connection connection = DataSourceUtils.getConnection(source.dataSource());
 			try {
 				ReadView view = this.readRules.view(connection, userName);
 				String grants = (view != null) ? view.fingerprint() : null;
@@ -230,18 +276,16 @@ public class PullProcessor {
 				if (!Objects.equals(grants, cookie.grants())) {
 					return reset(connection, head, confirmations, view, sink);
 				}
-				return incremental(clientGroupId, cookie.version(), head, confirmations, view, grants, sink);
+				return incremental(source, clientGroupId, cookie.version(), head, confirmations, view, grants, sink);
 			}
 			catch (java.sql.SQLException ex) {
 				throw new org.springframework.dao.DataAccessResourceFailureException("Plasma: reading the pull failed",
 						ex);
 			}
 			finally {
-				DataSourceUtils.releaseConnection(connection, this.dataSource);
+				DataSourceUtils.releaseConnection(connection, source.dataSource());
 			}
 		});
-		this.observer.pullCompleted(header.reset(), Duration.ofNanos(System.nanoTime() - started));
-		return header;
 	}
 
 	private PullHeader reset(java.sql.Connection connection, long head, Map<String, Confirmation> confirmations,
@@ -265,10 +309,10 @@ public class PullProcessor {
 		return header;
 	}
 
-	private PullHeader incremental(String clientGroupId, long cookieVersion, long head,
+	private PullHeader incremental(PullSource source, String clientGroupId, long cookieVersion, long head,
 			Map<String, Confirmation> confirmations, @Nullable ReadView view, @Nullable String grants, PatchSink sink) {
 		ChangePage page = (cookieVersion == head) ? new ChangePage(List.of(), true)
-				: this.changeLog.readPage(cookieVersion, head, this.maxChanges, this.maxBytes);
+				: source.changeLog().readPage(cookieVersion, head, this.maxChanges, this.maxBytes);
 		List<ChangeEntry> entries = page.entries();
 		long version = page.complete() ? head : entries.get(entries.size() - 1).rowVersion();
 		Map<String, PatchOperation> byKey = new LinkedHashMap<>();
@@ -321,6 +365,33 @@ public class PullProcessor {
 			}
 		});
 		return confirmed;
+	}
+
+	/**
+	 * Passes a pull's answer on and notes whether it has begun, after which a failing source can no longer
+	 * be replaced by another.
+	 */
+	private static final class StartedSink implements PatchSink {
+
+		private final PatchSink sink;
+
+		private boolean started;
+
+		StartedSink(PatchSink sink) {
+			this.sink = sink;
+		}
+
+		@Override
+		public void begin(PullHeader header) {
+			this.started = true;
+			this.sink.begin(header);
+		}
+
+		@Override
+		public void operation(String op, String key, String value) {
+			this.sink.operation(op, key, value);
+		}
+
 	}
 
 }
