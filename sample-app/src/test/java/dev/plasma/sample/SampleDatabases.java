@@ -23,25 +23,32 @@ final class SampleDatabases {
 	}
 
 	static boolean selected(String database) {
-		return List.of(System.getProperty("plasma.test.databases", "h2,postgresql,mariadb").split(","))
+		return List.of(System.getProperty("plasma.test.databases", "h2,postgresql,postgresql-replica,mariadb").split(","))
 			.contains(database);
 	}
 
 	static void postgresql(DynamicPropertyRegistry registry) throws Exception {
+		postgresql(registry, name());
+	}
+
+	/**
+	 * Empties (creating it first if needed) the PostgreSQL database {@code database} and points the app at it.
+	 */
+	static void postgresql(DynamicPropertyRegistry registry, String database) throws Exception {
 		String server = "jdbc:postgresql://127.0.0.1:5432/";
 		try (Connection connection = DriverManager.getConnection(server + "postgres", "postgres", "");
 				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name() + "'")) {
+				ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
 			if (!rs.next()) {
-				statement.execute("CREATE DATABASE " + name());
+				statement.execute("CREATE DATABASE " + database);
 			}
 		}
-		try (Connection connection = DriverManager.getConnection(server + name(), "postgres", "");
+		try (Connection connection = DriverManager.getConnection(server + database, "postgres", "");
 				Statement statement = connection.createStatement()) {
 			statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
 			statement.execute("CREATE SCHEMA public");
 		}
-		registry.add("spring.datasource.url", () -> server + name());
+		registry.add("spring.datasource.url", () -> server + database);
 		registry.add("spring.datasource.username", () -> "postgres");
 		registry.add("spring.datasource.password", () -> "");
 	}
