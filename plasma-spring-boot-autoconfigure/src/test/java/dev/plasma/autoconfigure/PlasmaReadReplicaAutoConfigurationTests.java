@@ -1,0 +1,150 @@
+package dev.plasma.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import dev.plasma.mutation.MutatorRegistry;
+import dev.plasma.replica.ReadReplica;
+import dev.plasma.replica.ReplicaPullRouter;
+import dev.plasma.schema.PlasmaSchemaInitializer;
+import dev.plasma.sync.PullProcessor;
+import dev.plasma.sync.PullResult;
+import dev.plasma.sync.PushMutation;
+import dev.plasma.sync.PushProcessor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The read replica's auto-configuration on H2: nothing without {@code plasma.read-replica.url} (or with
+ * {@code enabled=false}); with it, a pool of its own that is not a {@link DataSource} bean (the application's
+ * data source stays Boot's), HikariCP settings applied, meters at zero, and pulls routed by what the replica
+ * has reached. Invalid settings stop the start naming the property.
+ */
+class PlasmaReadReplicaAutoConfigurationTests {
+
+	private static final AtomicInteger DATABASES = new AtomicInteger();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, LiquibaseAutoConfiguration.class,
+				MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class, PlasmaSchemaAutoConfiguration.class,
+				PlasmaAutoConfiguration.class, PlasmaMetricsAutoConfiguration.class,
+				PlasmaReadReplicaAutoConfiguration.class))
+		.withPropertyValues("spring.liquibase.change-log=classpath:db/changelog/test-app.xml",
+				"plasma.tables.todos.change-log-suppressed=false", "plasma.sequencer.enabled=false");
+
+	private static String freshUrl() {
+		return "jdbc:h2:mem:replica" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
+	}
+
+	/** The primary, and a replica that is the very same database (so always caught up). */
+	private ApplicationContextRunner withSameDatabaseAsReplica() {
+		String url = freshUrl();
+		return this.runner.withPropertyValues("spring.datasource.url=" + url, "plasma.read-replica.url=" + url,
+				"plasma.read-replica.username=sa");
+	}
+
+	private static void push(PushProcessor push, String group, long id) {
+		push.push(group, List.of(new PushMutation("c1", id, "noop", JsonNodeFactory.instance.objectNode(), 1)));
+	}
+
+	@Test
+	void withoutAUrlNothingChanges() {
+		this.runner.withPropertyValues("spring.datasource.url=" + freshUrl()).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(ReadReplica.class).doesNotHaveBean(ReplicaPullRouter.class);
+			assertThat(context.getBean(MeterRegistry.class).find("plasma.pull.source").meters()).isEmpty();
+			assertThat(context.getBean(PullProcessor.class).pull("g", null).reset()).isTrue();
+		});
+	}
+
+	@Test
+	void disabledNothingChanges() {
+		withSameDatabaseAsReplica().withPropertyValues("plasma.read-replica.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ReadReplica.class)
+				.doesNotHaveBean(ReplicaPullRouter.class));
+	}
+
+	@Test
+	void aReplicaHasItsOwnPoolAndLeavesTheApplicationsDataSourceAlone() {
+		withSameDatabaseAsReplica().withPropertyValues("plasma.read-replica.hikari.maximum-pool-size=2").run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(ReadReplica.class).hasSingleBean(DataSource.class);
+			HikariDataSource pool = (HikariDataSource) context.getBean(ReadReplica.class).dataSource();
+			assertThat(pool).isNotSameAs(context.getBean(DataSource.class));
+			assertThat(pool.getMaximumPoolSize()).isEqualTo(2);
+			assertThat(pool.getPoolName()).isEqualTo("plasma-read-replica");
+			assertThat(pool.isReadOnly()).isTrue();
+			assertThat(pool.getConnectionTimeout()).isEqualTo(1000);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			for (String reason : List.of("behind", "error", "backoff")) {
+				assertThat(meters.get("plasma.pull.replica.fallbacks").tag("reason", reason).counter().count()).isZero();
+			}
+			assertThat(meters.get("plasma.pull.source").tag("source", "primary").counter().count()).isZero();
+
+			context.getBean(MutatorRegistry.class).register("noop", (args, mutation) -> {
+			});
+			push(context.getBean(PushProcessor.class), "g1", 1);
+			PullResult pull = context.getBean(PullProcessor.class).pull("g1", null);
+			assertThat(pull.lastMutationIds()).containsEntry("c1", 1L);
+			assertThat(meters.get("plasma.pull.source").tag("source", "replica").counter().count()).isOne();
+		});
+	}
+
+	@Test
+	void aReplicaBehindTheCookieOrTheGroupsConfirmationsLeavesThePullToThePrimary() throws Exception {
+		String replicaUrl = freshUrl();
+		DriverManagerDataSource replica = new DriverManagerDataSource(replicaUrl, "sa", "");
+		new PlasmaSchemaInitializer(replica).initialize();
+		new JdbcTemplate(replica).execute("CREATE TABLE todos (id VARCHAR(64) PRIMARY KEY, text VARCHAR(1000))");
+		this.runner.withPropertyValues("spring.datasource.url=" + freshUrl(), "plasma.read-replica.url=" + replicaUrl,
+				"plasma.read-replica.username=sa").run((context) -> {
+					assertThat(context).hasNotFailed();
+					MeterRegistry meters = context.getBean(MeterRegistry.class);
+					PullProcessor pulls = context.getBean(PullProcessor.class);
+					context.getBean(MutatorRegistry.class).register("noop", (args, mutation) -> {
+					});
+					push(context.getBean(PushProcessor.class), "pushed", 1);
+
+					PullResult confirmed = pulls.pull("pushed", null);
+					assertThat(confirmed.lastMutationIds()).as("answered by the primary").containsEntry("c1", 1L);
+					assertThat(meters.get("plasma.pull.replica.fallbacks").tag("reason", "behind").counter().count()).isOne();
+
+					PullResult fresh = pulls.pull("fresh", null);
+					assertThat(fresh.version()).as("the replica (head 0) answers a group needing nothing").isZero();
+					assertThat(meters.get("plasma.pull.source").tag("source", "replica").counter().count()).isOne();
+
+					PullResult withCookie = pulls.pull("fresh", confirmed.version());
+					assertThat(withCookie.version()).as("never behind the cookie").isEqualTo(confirmed.version());
+					assertThat(meters.get("plasma.pull.replica.fallbacks").tag("reason", "behind").counter().count())
+						.isEqualTo(2);
+				});
+	}
+
+	@Test
+	void invalidSettingsStopTheStartNamingTheProperty() {
+		this.runner.withPropertyValues("spring.datasource.url=" + freshUrl(), "plasma.read-replica.url=postgres://x")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("plasma.read-replica")
+				.hasStackTraceContaining("url must be a JDBC URL starting with 'jdbc:'"));
+		withSameDatabaseAsReplica().withPropertyValues("plasma.read-replica.hikari.maximum-pool-sise=2")
+			.run((context) -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("maximumPoolSise"));
+	}
+
+}
