@@ -15,7 +15,8 @@ final class ReplicaServer {
 
 	static final String PRIMARY = "jdbc:postgresql://127.0.0.1:5432/";
 
-	static final String REPLICA = "jdbc:postgresql://127.0.0.1:5433/";
+	/** The replica's server URL: system property {@code plasma.test.postgresql-replica.url}, by default port 5433. */
+	static final String REPLICA = System.getProperty("plasma.test.postgresql-replica.url", "jdbc:postgresql://127.0.0.1:5433/");
 
 	private static final long CATCH_UP_MILLIS = 30_000;
 
@@ -33,7 +34,7 @@ final class ReplicaServer {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("postgresql-replica is listed in -Dplasma.test.databases but no PostgreSQL "
-					+ "replica answers on 127.0.0.1:5433 (" + ex.getMessage() + "). Run 'bash .ci/replica.sh' as root to "
+					+ "replica answers on " + REPLICA + " (" + ex.getMessage() + "). Run 'bash .ci/replica.sh' as root to "
 					+ "create it, or leave it out: -Dplasma.test.databases=h2,postgresql,mariadb", ex);
 		}
 		resume();
