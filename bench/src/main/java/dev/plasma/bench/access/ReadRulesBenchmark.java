@@ -1,8 +1,6 @@
 package dev.plasma.bench.access;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -13,7 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -134,25 +131,8 @@ public final class ReadRulesBenchmark {
 	 * @return the exit status
 	 */
 	public static int run(String[] args) {
-		ReadRulesBenchmark benchmark;
-		try {
-			benchmark = parse(args);
-		}
-		catch (IllegalArgumentException ex) {
-			System.err.println("plasma-bench: " + ex.getMessage());
-			System.err.print(USAGE);
-			return 2;
-		}
-		java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-		BenchSupport.startWatchdog(110);
-		try {
-			return benchmark.measure() ? 0 : 1;
-		}
-		catch (Exception ex) {
-			System.err.println("plasma-bench: run failed: " + ex);
-			ex.printStackTrace(System.err);
-			return 2;
-		}
+		return BenchSupport.runCommand(args, USAGE, ReadRulesBenchmark::parse, (benchmark) -> 110,
+				ReadRulesBenchmark::measure);
 	}
 
 	static ReadRulesBenchmark parse(String[] args) {
@@ -163,13 +143,9 @@ public final class ReadRulesBenchmark {
 		int window = 100;
 		int threads = 2;
 		int seconds = 10;
-		List<String> rest = new ArrayList<>(Arrays.asList(args));
-		while (!rest.isEmpty()) {
-			String name = rest.remove(0);
-			if (rest.isEmpty()) {
-				throw new IllegalArgumentException("option " + name + " needs a value");
-			}
-			String value = rest.remove(0);
+		for (java.util.Map.Entry<String, String> option : BenchSupport.options(args).entrySet()) {
+			String name = option.getKey();
+			String value = option.getValue();
 			switch (name) {
 				case "--db" -> {
 					if (!value.toLowerCase(Locale.ROOT).equals("postgresql")) {
@@ -198,8 +174,8 @@ public final class ReadRulesBenchmark {
 	}
 
 	private boolean measure() throws Exception {
-		String url = prepareDatabase();
-		try (HikariDataSource dataSource = pool(url, this.threads + 2)) {
+		String url = BenchSupport.freshPostgresDatabase(SERVER, USER, this.databaseName);
+		try (HikariDataSource dataSource = BenchSupport.pool("plasma-bench-rules", url, USER, this.threads + 2)) {
 			PlasmaDialect dialect = PlasmaDialects.detect(dataSource);
 			new PlasmaSchemaInitializer(dataSource).initialize();
 			execute(dataSource, SCHEMA);
@@ -353,24 +329,6 @@ public final class ReadRulesBenchmark {
 
 	}
 
-	private String prepareDatabase() throws SQLException {
-		try (Connection connection = DriverManager.getConnection(SERVER + "postgres", USER, "");
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement
-					.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + this.databaseName + "'")) {
-			if (!rs.next()) {
-				statement.execute("CREATE DATABASE " + this.databaseName);
-			}
-		}
-		String url = SERVER + this.databaseName;
-		try (Connection connection = DriverManager.getConnection(url, USER, "");
-				Statement statement = connection.createStatement()) {
-			statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
-			statement.execute("CREATE SCHEMA public");
-		}
-		return url;
-	}
-
 	private static void execute(HikariDataSource dataSource, String statements) throws SQLException {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			for (String sql : statements.split(";")) {
@@ -383,18 +341,6 @@ public final class ReadRulesBenchmark {
 
 	private static double seconds(long startedNanos) {
 		return (System.nanoTime() - startedNanos) / 1e9;
-	}
-
-	private static HikariDataSource pool(String url, int size) {
-		HikariConfig config = new HikariConfig();
-		config.setPoolName("plasma-bench-rules");
-		config.setJdbcUrl(url);
-		config.setUsername(USER);
-		config.setPassword("");
-		config.setMaximumPoolSize(size);
-		config.setMinimumIdle(size);
-		config.setConnectionTimeout(10_000);
-		return new HikariDataSource(config);
 	}
 
 }

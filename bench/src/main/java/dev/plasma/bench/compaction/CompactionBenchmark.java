@@ -3,7 +3,6 @@ package dev.plasma.bench.compaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.plasma.bench.BenchSupport;
@@ -130,25 +128,8 @@ public final class CompactionBenchmark {
 	 * @return the exit status
 	 */
 	public static int run(String[] args) {
-		CompactionBenchmark benchmark;
-		try {
-			benchmark = parse(args);
-		}
-		catch (IllegalArgumentException ex) {
-			System.err.println("plasma-bench: " + ex.getMessage());
-			System.err.print(USAGE);
-			return 2;
-		}
-		java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-		BenchSupport.startWatchdog(benchmark.budgetSeconds());
-		try {
-			return benchmark.runRounds() ? 0 : 1;
-		}
-		catch (Exception ex) {
-			System.err.println("plasma-bench: run failed: " + ex);
-			ex.printStackTrace(System.err);
-			return 2;
-		}
+		return BenchSupport.runCommand(args, USAGE, CompactionBenchmark::parse, CompactionBenchmark::budgetSeconds,
+				CompactionBenchmark::runRounds);
 	}
 
 	public static void main(String[] args) {
@@ -219,10 +200,10 @@ public final class CompactionBenchmark {
 				this.slotMillis);
 		System.out.printf("machine: %d cores, load average %s (1, 5, 15 min)%n", Runtime.getRuntime().availableProcessors(),
 				loadAverage());
-		String url = prepareDatabase();
+		String url = BenchSupport.freshPostgresDatabase(SERVER, USER, DATABASE);
 		List<Round> results = new ArrayList<>();
 		boolean incrementalChecked = true;
-		try (HikariDataSource pool = pool(url, this.writers + 4)) {
+		try (HikariDataSource pool = BenchSupport.pool("plasma-bench-compaction", url, USER, this.writers + 4)) {
 			new PlasmaSchemaInitializer(pool).initialize();
 			PlasmaDialect dialect = PlasmaDialects.detect(pool);
 			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
@@ -431,35 +412,6 @@ public final class CompactionBenchmark {
 						&& result.examined() == this.entries + log.unexamined();
 			}
 		}
-	}
-
-	private static String prepareDatabase() throws SQLException {
-		try (Connection connection = DriverManager.getConnection(SERVER + "postgres", USER, "");
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-			if (!rs.next()) {
-				statement.execute("CREATE DATABASE " + DATABASE);
-			}
-		}
-		String url = SERVER + DATABASE;
-		try (Connection connection = DriverManager.getConnection(url, USER, "");
-				Statement statement = connection.createStatement()) {
-			statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
-			statement.execute("CREATE SCHEMA public");
-		}
-		return url;
-	}
-
-	private static HikariDataSource pool(String url, int size) {
-		HikariConfig config = new HikariConfig();
-		config.setPoolName("plasma-bench-compaction");
-		config.setJdbcUrl(url);
-		config.setUsername(USER);
-		config.setPassword("");
-		config.setMaximumPoolSize(size);
-		config.setMinimumIdle(size);
-		config.setConnectionTimeout(10_000);
-		return new HikariDataSource(config);
 	}
 
 	private static double median(double[] values) {

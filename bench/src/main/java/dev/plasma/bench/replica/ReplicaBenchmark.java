@@ -6,14 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -101,25 +100,7 @@ public final class ReplicaBenchmark {
 	 * @return the exit status
 	 */
 	public static int run(String[] args) {
-		ReplicaBenchmark benchmark;
-		try {
-			benchmark = parse(args);
-		}
-		catch (IllegalArgumentException ex) {
-			System.err.println("plasma-bench: " + ex.getMessage());
-			System.err.print(USAGE);
-			return 2;
-		}
-		java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-		BenchSupport.startWatchdog(100);
-		try {
-			return benchmark.measure() ? 0 : 1;
-		}
-		catch (Exception ex) {
-			System.err.println("plasma-bench: run failed: " + ex);
-			ex.printStackTrace(System.err);
-			return 2;
-		}
+		return BenchSupport.runCommand(args, USAGE, ReplicaBenchmark::parse, (benchmark) -> 100, ReplicaBenchmark::measure);
 	}
 
 	static ReplicaBenchmark parse(String[] args) {
@@ -128,13 +109,9 @@ public final class ReplicaBenchmark {
 		int window = 100;
 		int threads = 4;
 		int seconds = 5;
-		List<String> rest = new ArrayList<>(Arrays.asList(args));
-		while (!rest.isEmpty()) {
-			String name = rest.remove(0);
-			if (rest.isEmpty()) {
-				throw new IllegalArgumentException("option " + name + " needs a value");
-			}
-			String value = rest.remove(0);
+		for (Map.Entry<String, String> option : BenchSupport.options(args).entrySet()) {
+			String name = option.getKey();
+			String value = option.getValue();
 			switch (name) {
 				case "--db-name" -> {
 					if (!value.matches("[a-z_][a-z0-9_]*")) {
@@ -156,10 +133,11 @@ public final class ReplicaBenchmark {
 	}
 
 	private boolean measure() throws Exception {
-		prepareDatabase();
-		try (HikariDataSource primary = pool("plasma-bench-primary", PRIMARY + this.databaseName, this.threads + 2);
+		String url = BenchSupport.freshPostgresDatabase(PRIMARY, USER, this.databaseName);
+		try (HikariDataSource primary = BenchSupport.pool("plasma-bench-primary", url, USER, this.threads + 2);
 				ReadReplica replica = new ReadReplica(
-						pool("plasma-bench-replica", REPLICA + this.databaseName, this.threads), PlasmaDialects.detect(primary))) {
+						BenchSupport.pool("plasma-bench-replica", REPLICA + this.databaseName, USER, this.threads),
+						PlasmaDialects.detect(primary))) {
 			PlasmaDialect dialect = PlasmaDialects.detect(primary);
 			new PlasmaSchemaInitializer(primary).initialize();
 			execute(primary, "CREATE TABLE items (id BIGINT PRIMARY KEY, text VARCHAR(200) NOT NULL)");
@@ -257,22 +235,6 @@ public final class ReplicaBenchmark {
 
 	}
 
-	private void prepareDatabase() throws SQLException {
-		try (Connection connection = DriverManager.getConnection(PRIMARY + "postgres", USER, "");
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement
-					.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + this.databaseName + "'")) {
-			if (!rs.next()) {
-				statement.execute("CREATE DATABASE " + this.databaseName);
-			}
-		}
-		try (Connection connection = DriverManager.getConnection(PRIMARY + this.databaseName, USER, "");
-				Statement statement = connection.createStatement()) {
-			statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
-			statement.execute("CREATE SCHEMA public");
-		}
-	}
-
 	/** Waits (at most 30 s) until the replica has replayed everything the primary wrote so far. */
 	private static void waitForReplica() throws Exception {
 		String lsn;
@@ -308,18 +270,6 @@ public final class ReplicaBenchmark {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
-	}
-
-	private static HikariDataSource pool(String name, String url, int size) {
-		HikariConfig config = new HikariConfig();
-		config.setPoolName(name);
-		config.setJdbcUrl(url);
-		config.setUsername(USER);
-		config.setPassword("");
-		config.setMaximumPoolSize(size);
-		config.setMinimumIdle(size);
-		config.setConnectionTimeout(10_000);
-		return new HikariDataSource(config);
 	}
 
 }
