@@ -5,7 +5,10 @@ package dev.plasma.replica;
  */
 public enum ReplicaFallback {
 
-	/** The replica's snapshot had not reached the cookie or the group's newest confirmation. */
+	/**
+	 * The replica's snapshot had not reached the cookie or the group's newest confirmation, or the user's
+	 * grants there differ from the cookie's (only the primary answers a reset for changed grants).
+	 */
 	BEHIND,
 
 	/** Reading from the replica failed before anything was answered (unreachable, statement failed). */

@@ -32,7 +32,10 @@ import dev.plasma.sync.PullSourceChooser;
  * shows a prefix of the primary's commits, so a replica snapshot is one the primary itself had; within
  * it a pull confirms only mutations whose ledger marker, and hence every change they made, lies at or
  * below the version it answers (as on the primary). The check costs no replica statement: the head is
- * the pull's own first read.
+ * the pull's own first read. With read rules, a pull whose grants fingerprint (on the replica) differs from
+ * the cookie's also goes to the primary: a reset from the primary reads tables, so it may hold a grant
+ * committed but not yet sequenced, which a replica at the cookie's version may still lack; resetting from
+ * there would take rows back from the client for a while.
  * <p>
  * <b>Cheaper alternatives, and why not.</b> Comparing the replica's replay LSN with the primary's current
  * LSN asks as much of the primary (one statement) and fails whenever any write at all is in flight; an

@@ -247,8 +247,11 @@ public class PullProcessor {
 	}
 
 	/**
-	 * Reads a pull's answer from one source, in one read-only snapshot; with {@code needed}, only when the
-	 * snapshot's head reaches it (checked before the sink receives anything).
+	 * Reads a pull's answer from one source, in one read-only snapshot; with {@code needed} (a replica), only
+	 * when the snapshot's head reaches it and the user's grants there match the cookie's (both checked before
+	 * the sink receives anything). A primary reset may hold rows and grants committed but not yet sequenced,
+	 * so a replica that reached the cookie's version may still have older grants: its reset would take rows
+	 * back from the client for a while.
 	 */
 	private PullHeader read(PullSource source, @Nullable Positions needed, String clientGroupId, String userName,
 			Cookie.@Nullable Position cookie, PatchSink sink) {
@@ -274,6 +277,10 @@ public class PullProcessor {
 					return reset(connection, head, confirmations, view, sink);
 				}
 				if (!Objects.equals(grants, cookie.grants())) {
+					if (needed != null) {
+						// A replica's grants may be older than those the cookie was issued with: only the primary resets.
+						throw new PullSourceChooser.SourceBehindException(Positions.of(Cookie.REGION, head));
+					}
 					return reset(connection, head, confirmations, view, sink);
 				}
 				return incremental(source, clientGroupId, cookie.version(), head, confirmations, view, grants, sink);
