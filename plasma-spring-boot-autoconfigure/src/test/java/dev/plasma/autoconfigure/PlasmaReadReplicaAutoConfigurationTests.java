@@ -24,6 +24,7 @@ import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.replica.ReadReplica;
 import dev.plasma.replica.ReplicaPullRouter;
 import dev.plasma.schema.PlasmaSchemaInitializer;
+import dev.plasma.sync.Cookie;
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PullResult;
 import dev.plasma.sync.PushMutation;
@@ -134,6 +135,29 @@ class PlasmaReadReplicaAutoConfigurationTests {
 					assertThat(meters.get("plasma.pull.replica.fallbacks").tag("reason", "behind").counter().count())
 						.isEqualTo(2);
 				});
+	}
+
+	@Test
+	void aPullWhoseGrantsChangedIsResetByThePrimaryOnly() {
+		withSameDatabaseAsReplica().withPropertyValues("plasma.tables.todos.read.user-column=text").run((context) -> {
+			assertThat(context).hasNotFailed();
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			PullProcessor pulls = context.getBean(PullProcessor.class);
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			jdbc.update("INSERT INTO todos (id, text) VALUES ('t1', 'alice')");
+			jdbc.update("INSERT INTO todos (id, text) VALUES ('t2', 'alice')");
+			long head = context.getBean(dev.plasma.sequencer.Sequencer.class).flush();
+
+			PullResult current = pulls.pull("g", "alice", new Cookie.Position(head - 1, null));
+			assertThat(current.reset()).isTrue();
+			assertThat(meters.get("plasma.pull.replica.fallbacks").tag("reason", "behind").counter().count())
+				.as("grants differ from the cookie's: only the primary resets").isOne();
+			assertThat(meters.get("plasma.pull.source").tag("source", "primary").counter().count()).isOne();
+
+			pulls.pull("g", "alice", new Cookie.Position(head - 1, current.grants()));
+			assertThat(meters.get("plasma.pull.source").tag("source", "replica").counter().count())
+				.as("matching grants: the replica answers").isOne();
+		});
 	}
 
 	@Test
