@@ -83,12 +83,8 @@ public abstract class AbstractBlobEndpointTests {
 		if (!"s3".equals(store)) {
 			return new String[] { "plasma.blobs.store=" + store, "plasma.blobs.directory=" + this.directory };
 		}
-		S3ProxyServer server = S3ProxyServer.get();
-		this.bucket = server.createBucket();
-		return new String[] { "plasma.blobs.store=s3", "plasma.blobs.s3.bucket=" + this.bucket,
-				"plasma.blobs.s3.endpoint-override=" + server.endpoint(), "plasma.blobs.s3.path-style-access=true",
-				"plasma.blobs.s3.region=" + S3ProxyServer.REGION, "plasma.blobs.s3.access-key-id=" + S3ProxyServer.ACCESS_KEY,
-				"plasma.blobs.s3.secret-access-key=" + S3ProxyServer.SECRET_KEY, "plasma.blobs.s3.checksums-when-required=true" };
+		this.bucket = S3ProxyServer.get().createBucket();
+		return S3ProxyServer.get().storeProperties(this.bucket);
 	}
 
 	/**

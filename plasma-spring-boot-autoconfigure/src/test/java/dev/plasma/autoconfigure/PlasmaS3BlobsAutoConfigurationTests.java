@@ -28,11 +28,10 @@ class PlasmaS3BlobsAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(PlasmaS3BlobsAutoConfiguration.class));
 
 	private static String[] reachable(String bucket) {
-		S3ProxyServer server = S3ProxyServer.get();
-		return new String[] { "plasma.blobs.store=s3", "plasma.blobs.s3.bucket=" + bucket, "plasma.blobs.s3.prefix=p/",
-				"plasma.blobs.s3.endpoint-override=" + server.endpoint(), "plasma.blobs.s3.path-style-access=true",
-				"plasma.blobs.s3.region=" + S3ProxyServer.REGION, "plasma.blobs.s3.access-key-id=" + S3ProxyServer.ACCESS_KEY,
-				"plasma.blobs.s3.secret-access-key=" + S3ProxyServer.SECRET_KEY, "plasma.blobs.s3.checksums-when-required=true" };
+		String[] properties = S3ProxyServer.get().storeProperties(bucket);
+		String[] withPrefix = java.util.Arrays.copyOf(properties, properties.length + 1);
+		withPrefix[properties.length] = "plasma.blobs.s3.prefix=p/";
+		return withPrefix;
 	}
 
 	@Test

@@ -160,6 +160,18 @@ public final class S3ProxyServer {
 	}
 
 	/**
+	 * Returns the properties that select Plasma's S3 store on a bucket of this server.
+	 * @param bucket the bucket
+	 * @return {@code key=value} pairs
+	 */
+	public String[] storeProperties(String bucket) {
+		return new String[] { "plasma.blobs.store=s3", "plasma.blobs.s3.bucket=" + bucket,
+				"plasma.blobs.s3.endpoint-override=" + this.endpoint, "plasma.blobs.s3.path-style-access=true",
+				"plasma.blobs.s3.region=" + REGION, "plasma.blobs.s3.access-key-id=" + ACCESS_KEY,
+				"plasma.blobs.s3.secret-access-key=" + SECRET_KEY, "plasma.blobs.s3.checksums-when-required=true" };
+	}
+
+	/**
 	 * Lists the keys of a bucket.
 	 * @param bucket the bucket
 	 * @return every key in it
