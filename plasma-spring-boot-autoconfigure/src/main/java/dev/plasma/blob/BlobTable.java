@@ -22,19 +22,30 @@ public class BlobTable {
 	private static final String FIND_SQL = "SELECT " + COLUMNS + " FROM _plasma_blobs WHERE hash = ?";
 
 	private static final String INSERT_SQL = """
-			INSERT INTO _plasma_blobs (hash, state, size, mime, uploader, received, created_at, updated_at)
-			VALUES (?, 'uploading', ?, ?, ?, 0, ?, ?)""";
+			INSERT INTO _plasma_blobs (hash, state, size, mime, uploader, received, created_at, updated_at, receiving_until)
+			VALUES (?, 'uploading', ?, ?, ?, 0, ?, ?, ?)""";
 
 	private static final String RESTART_SQL = """
 			UPDATE _plasma_blobs SET state = 'uploading', size = ?, mime = ?, uploader = ?, received = 0,
-			updated_at = ?, unreferenced_since = NULL WHERE hash = ? AND state = 'orphaned'""";
+			updated_at = ?, receiving_until = ?, unreferenced_since = NULL WHERE hash = ? AND state = 'orphaned'""";
+
+	private static final String CLAIM_SQL = """
+			UPDATE _plasma_blobs SET receiving_until = ?, updated_at = ?
+			WHERE hash = ? AND state = 'uploading' AND uploader = ? AND (receiving_until IS NULL OR receiving_until < ?)""";
+
+	private static final String RENEW_SQL = """
+			UPDATE _plasma_blobs SET receiving_until = ?, updated_at = ?
+			WHERE hash = ? AND state = 'uploading' AND receiving_until = ?""";
+
+	private static final String RELEASE_SQL = """
+			UPDATE _plasma_blobs SET receiving_until = NULL WHERE hash = ? AND state = 'uploading' AND receiving_until = ?""";
 
 	private static final String PROGRESS_SQL = """
 			UPDATE _plasma_blobs SET received = ?, updated_at = ? WHERE hash = ? AND state = 'uploading'""";
 
 	private static final String PRESENT_SQL = """
-			UPDATE _plasma_blobs SET state = 'present', received = size, updated_at = ?, unreferenced_since = ?
-			WHERE hash = ? AND state = 'uploading'""";
+			UPDATE _plasma_blobs SET state = 'present', received = size, updated_at = ?, unreferenced_since = ?,
+			receiving_until = NULL WHERE hash = ? AND state = 'uploading'""";
 
 	private static final String ABANDON_SQL = "DELETE FROM _plasma_blobs WHERE hash = ? AND state = 'uploading'";
 
@@ -90,14 +101,37 @@ public class BlobTable {
 	 * Starts an upload of an absent or orphaned hash.
 	 * @return whether this call started it (false: another upload started it, or it is present)
 	 */
-	boolean startUpload(String hash, long size, String mime, String uploader, long now) {
+	boolean startUpload(String hash, long size, String mime, String uploader, long now, long receivingUntil) {
 		try {
-			this.jdbc.update(INSERT_SQL, hash, size, mime, uploader, now, now);
+			this.jdbc.update(INSERT_SQL, hash, size, mime, uploader, now, now, receivingUntil);
 			return true;
 		}
 		catch (DuplicateKeyException ex) {
-			return this.jdbc.update(RESTART_SQL, size, mime, uploader, now, hash) == 1;
+			return this.jdbc.update(RESTART_SQL, size, mime, uploader, now, receivingUntil, hash) == 1;
 		}
+	}
+
+	/**
+	 * Takes an upload of the uploader's for a request, unless another request holds it.
+	 * @return whether this call took it
+	 */
+	boolean claim(String hash, String uploader, long now, long receivingUntil) {
+		return this.jdbc.update(CLAIM_SQL, receivingUntil, now, hash, uploader, now) == 1;
+	}
+
+	/**
+	 * Extends a request's hold on an upload.
+	 * @return whether the request still held it
+	 */
+	boolean renew(String hash, long heldUntil, long now, long receivingUntil) {
+		return this.jdbc.update(RENEW_SQL, receivingUntil, now, hash, heldUntil) == 1;
+	}
+
+	/**
+	 * Ends a request's hold on an upload (a no-op when the upload ended or another request holds it).
+	 */
+	void release(String hash, long heldUntil) {
+		this.jdbc.update(RELEASE_SQL, hash, heldUntil);
 	}
 
 	void progress(String hash, long received, long now) {

@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Blob uploads through a real embedded server on one database, with each of the three stores (S3 on
  * S3Proxy): a connection dropped in the middle of a body keeps what arrived and the upload resumes from the
- * offset {@code HEAD} reports, and concurrent uploads of one hash end with one stored copy.
+ * offset {@code HEAD} reports, concurrent uploads of one hash end with one stored copy, and a second
+ * {@code PATCH} of an upload another request is sending is refused without disturbing it.
  */
 public abstract class AbstractBlobHttpTests {
 
@@ -210,6 +211,45 @@ public abstract class AbstractBlobHttpTests {
 		String uploader = new JdbcTemplate(this.context.getBean(javax.sql.DataSource.class))
 			.queryForObject("SELECT uploader FROM _plasma_blobs", String.class);
 		assertThat(send("GET", hash, uploader, null).body()).isEqualTo(content);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "database", "filesystem", "s3" })
+	void aSecondPatchWhileOneIsSendingIsRefusedAndTheFirstCompletesIntact(String store) throws Exception {
+		start(store);
+		byte[] content = bytes(400_000, 3);
+		String hash = sha256(content);
+		int offset = 100_000;
+		HttpResponse<byte[]> first = send("PUT", hash, "alice", Arrays.copyOf(content, offset), "Content-Type", "text/plain",
+				"Upload-Length", Integer.toString(content.length));
+		assertThat(first.statusCode()).isEqualTo(202);
+		JdbcTemplate jdbc = new JdbcTemplate(this.context.getBean(javax.sql.DataSource.class));
+		try (Socket socket = new Socket("127.0.0.1", URI.create(this.base).getPort())) {
+			OutputStream out = socket.getOutputStream();
+			String head = "PATCH /plasma/blobs/" + hash + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User: alice\r\n"
+					+ "Upload-Offset: " + offset + "\r\nContent-Length: " + (content.length - offset) + "\r\n\r\n";
+			out.write(head.getBytes(StandardCharsets.US_ASCII));
+			out.write(content, offset, 50_000);
+			out.flush();
+			long deadline = System.nanoTime() + 30_000_000_000L;
+			while (jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_blobs WHERE receiving_until IS NOT NULL", Long.class) == 0) {
+				assertThat(System.nanoTime()).as("the first PATCH holds the upload").isLessThan(deadline);
+				Thread.sleep(50);
+			}
+			HttpResponse<byte[]> second = send("PATCH", hash, "alice", Arrays.copyOfRange(content, offset, content.length),
+					"Upload-Offset", Integer.toString(offset));
+			assertThat(second.statusCode()).isEqualTo(409);
+			assertThat(new String(second.body(), StandardCharsets.UTF_8)).contains("\"error\":\"InProgress\"")
+				.contains("another request is sending this upload's bytes");
+			out.write(content, offset + 50_000, content.length - offset - 50_000);
+			out.flush();
+			String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+			assertThat(status).isEqualTo("HTTP/1.1 200");
+		}
+		assertThat(send("GET", hash, "alice", null).body()).isEqualTo(content);
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_blobs WHERE receiving_until IS NOT NULL", Long.class))
+			.isZero();
+		assertThat(storedObjects(store)).hasSize(1);
 	}
 
 	@SpringBootConfiguration
