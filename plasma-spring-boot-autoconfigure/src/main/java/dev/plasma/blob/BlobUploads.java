@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.plasma.blob.UploadRefusedException.Reason;
 
 /**
@@ -19,9 +21,10 @@ import dev.plasma.blob.UploadRefusedException.Reason;
  * {@link BlobStore} while hashing them, and makes the blob present only when they hash to its name.
  * <p>
  * <b>How.</b> A {@code PUT} of an absent hash inserts its {@code _plasma_blobs} row as {@code uploading}
- * (the primary key lets one of concurrent uploads of a hash win; the others are told it is in progress,
- * and a hash already present is accepted at once without reading the bytes), clears whatever a
- * previous abandoned upload of the hash left in the store, and appends the body at offset 0 through a
+ * (the primary key lets one of concurrent uploads of a hash win; the others are told it is in progress;
+ * a hash already present is accepted at once from one of its uploaders, and from anyone else once the
+ * bytes they send hash to it, which makes them one more uploader, without storing them again), clears
+ * whatever a previous abandoned upload of the hash left in the store, and appends the body at offset 0 through a
  * SHA-256 digest, refusing it as soon as more bytes arrive than declared. All bytes received: a matching
  * digest publishes the staged upload under the hash and marks the row {@code present}; a mismatch
  * discards the bytes and deletes the row. A body that breaks off keeps what the store kept, and the
@@ -93,13 +96,14 @@ public class BlobUploads {
 			throw refuse(Reason.LENGTH_REQUIRED, "send Content-Length (or Upload-Length) with the blob's size");
 		}
 		checkPolicy(mime, length);
-		Optional<UploadProgress> existing = existing(hash);
+		Optional<UploadProgress> existing = existing(user, hash, length, body);
 		if (existing.isPresent()) {
 			return existing.get();
 		}
 		Hold hold = new Hold(hash, this.clock.getAsLong());
 		if (!this.table.startUpload(hash, length, FileColumn.baseType(mime), user, hold.since, hold.until)) {
-			return existing(hash).orElseThrow(() -> refuse(Reason.IN_PROGRESS, "another upload of this blob just ended; retry"));
+			return existing(user, hash, length, body)
+				.orElseThrow(() -> refuse(Reason.IN_PROGRESS, "another upload of this blob just ended; retry"));
 		}
 		try {
 			try {
@@ -211,7 +215,7 @@ public class BlobUploads {
 		return removed;
 	}
 
-	private Optional<UploadProgress> existing(String hash) {
+	private Optional<UploadProgress> existing(String user, String hash, long length, InputStream body) {
 		Optional<BlobRecord> row = this.table.find(hash);
 		if (row.isEmpty() || row.get().state() == BlobState.ORPHANED) {
 			return Optional.empty();
@@ -221,8 +225,34 @@ public class BlobUploads {
 			throw new UploadRefusedException(Reason.IN_PROGRESS,
 					"an upload of this blob is in progress; its uploader continues it with PATCH", row.get().received());
 		}
+		if (!this.table.uploadedBy(hash, user)) {
+			vouch(user, hash, length, body);
+		}
 		this.listener.uploaded("DEDUPLICATED");
 		return Optional.of(new UploadProgress(BlobState.PRESENT, row.get().size(), row.get().size(), false));
+	}
+
+	/**
+	 * Makes a user one more uploader of a present blob once the bytes they send hash to it (stored nowhere):
+	 * knowing a hash alone gives no access to its blob.
+	 */
+	private void vouch(String user, String hash, long length, InputStream body) {
+		MessageDigest digest = BlobHashes.sha256();
+		try {
+			new DigestInputStream(new Limited(new ClientBody(body, null), length), digest)
+				.transferTo(OutputStream.nullOutputStream());
+		}
+		catch (TooLong ex) {
+			throw refuse(Reason.TOO_LARGE, "the body is longer than the declared " + length + " bytes");
+		}
+		catch (IOException ex) {
+			throw refuse(Reason.BROKEN_OFF, "the upload's body broke off; send the blob's bytes again");
+		}
+		String actual = BlobHashes.hex(digest);
+		if (!actual.equals(hash)) {
+			throw refuse(Reason.HASH_MISMATCH, "the bytes hash to " + actual + ", not to the blob's name");
+		}
+		this.table.addUploader(hash, user);
 	}
 
 	private UploadProgress receive(String hash, long size, long offset, MessageDigest digest, InputStream body, Hold hold) {
@@ -378,9 +408,9 @@ public class BlobUploads {
 	 */
 	private static final class ClientBody extends FilterInputStream {
 
-		private final Hold hold;
+		private final @Nullable Hold hold;
 
-		ClientBody(InputStream in, Hold hold) {
+		ClientBody(InputStream in, @Nullable Hold hold) {
 			super(in);
 			this.hold = hold;
 		}
@@ -394,7 +424,7 @@ public class BlobUploads {
 
 		@Override
 		public int read(byte[] buffer, int offset, int length) throws IOException {
-			if (!this.hold.renewIfDue()) {
+			if (this.hold != null && !this.hold.renewIfDue()) {
 				throw new BodyBrokeOffException(new IOException("the request held the upload too long without bytes arriving"));
 			}
 			try {

@@ -281,6 +281,36 @@ public abstract class AbstractBlobEndpointTests {
 				.hasMessageContaining("unknown key 'plasma.tables.docs.files.file.max-sise'"));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "database", "filesystem", "s3" })
+	void aSecondUserWhoseBytesHashToAPresentBlobMayDownloadAndReferenceIt(String store) throws Exception {
+		run(store, (context) -> {
+			try {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+				context.getBean(dev.plasma.mutation.MutatorRegistry.class).register("setFile", (args, mutation) -> jdbc.update(
+						"INSERT INTO docs (id, owner, file) VALUES (?, ?, ?)", args.get("id").stringValue(), mutation.userName(),
+						"{\"hash\":\"" + args.get("hash").stringValue() + "\"}"));
+				byte[] content = bytes(5000, 31);
+				String hash = sha256(content);
+				assertThat(put(context, "alice", hash, "text/plain", content).getStatus()).isEqualTo(201);
+				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
+				MockHttpServletResponse guess = put(context, "carol", hash, "text/plain", bytes(5000, 32));
+				assertThat(guess.getStatus()).isEqualTo(400);
+				assertThat(guess.getContentAsString()).contains("\"error\":\"HashMismatch\"");
+				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "carol", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
+				assertThat(push(context, "carol", 1, "c1", hash)).isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+				assertThat(put(context, "bob", hash, "text/plain", content).getStatus()).isEqualTo(200);
+				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]).getContentAsByteArray())
+					.isEqualTo(content);
+				assertThat(push(context, "bob", 1, "b1", hash)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_uploaders WHERE hash = '" + hash + "'")).isEqualTo(2);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
 	@Test
 	void storeSettingsThatCannotWorkStopTheApplication() {
 		this.runner.withPropertyValues("plasma.blobs.store=s3", "plasma.blobs.s3.bucket=b", "plasma.blobs.s3.region=eu-west-1")

@@ -187,7 +187,8 @@ public abstract class AbstractBlobUploadsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "database", "filesystem", "s3" })
-	void aPresentBlobIsAcceptedAgainWithoutStoringIt(String storeType) throws IOException {
+	void aPresentBlobIsAcceptedAgainWithoutStoringItAndAnotherUserWhoseBytesMatchBecomesAnUploader(String storeType)
+			throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(100, 6);
 		String hash = sha256(content);
@@ -198,9 +199,19 @@ public abstract class AbstractBlobUploadsTests {
 				throw new IOException("the body of a duplicate is not read");
 			}
 		};
-		assertThat(this.uploads.put("bob", hash, "text/plain", 100, unread))
+		assertThat(this.uploads.put("alice", hash, "text/plain", 100, unread))
 			.isEqualTo(new UploadProgress(BlobState.PRESENT, 100, 100, false));
-		assertThat(this.outcomes).containsExactly("STORED", "DEDUPLICATED");
+		assertThat(this.table.uploadedBy(hash, "bob")).isFalse();
+		assertThat(refusal(() -> this.uploads.put("bob", hash, "text/plain", 100,
+				new ByteArrayInputStream(AbstractBlobStoreTests.bytes(100, 60)))).reason())
+			.as("knowing the hash is not enough").isEqualTo(Reason.HASH_MISMATCH);
+		assertThat(this.table.uploadedBy(hash, "bob")).isFalse();
+		assertThat(this.uploads.put("bob", hash, "text/plain", 100, new ByteArrayInputStream(content)))
+			.isEqualTo(new UploadProgress(BlobState.PRESENT, 100, 100, false));
+		assertThat(this.table.uploadedBy(hash, "bob")).isTrue();
+		assertThat(this.table.uploadedBy(hash, "alice")).isTrue();
+		assertThat(stored(hash)).isEqualTo(content);
+		assertThat(this.outcomes).containsExactly("STORED", "DEDUPLICATED", "HASH_MISMATCH", "DEDUPLICATED");
 	}
 
 	@ParameterizedTest
