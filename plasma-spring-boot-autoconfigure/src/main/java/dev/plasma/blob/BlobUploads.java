@@ -81,6 +81,14 @@ public class BlobUploads {
 	}
 
 	/**
+	 * Returns the largest blob accepted.
+	 * @return the limit in bytes ({@code plasma.blobs.max-size})
+	 */
+	public long maxSize() {
+		return this.maxSize;
+	}
+
+	/**
 	 * Uploads a blob, or its first part.
 	 * @param user the uploading user
 	 * @param hash the blob's name, its SHA-256 in lower-case hex

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -250,6 +251,21 @@ public abstract class AbstractBlobHttpTests {
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_blobs WHERE receiving_until IS NOT NULL", Long.class))
 			.isZero();
 		assertThat(storedObjects(store)).hasSize(1);
+	}
+
+	@Test
+	void optionsOnTheBlobsPathAnswersTusDiscoveryWithoutCredentials() throws Exception {
+		start("database");
+		HttpResponse<byte[]> options = this.http.send(
+				HttpRequest.newBuilder(URI.create(this.base.substring(0, this.base.length() - 1)))
+					.method("OPTIONS", BodyPublishers.noBody())
+					.build(),
+				BodyHandlers.ofByteArray());
+		assertThat(options.statusCode()).isEqualTo(204);
+		assertThat(options.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+		assertThat(options.headers().firstValue("Tus-Version")).hasValue("1.0.0");
+		assertThat(options.headers().firstValue("Tus-Max-Size")).hasValue(Long.toString(12L * MB));
+		assertThat(options.headers().firstValue("Tus-Extension")).isEmpty();
 	}
 
 	@SpringBootConfiguration
