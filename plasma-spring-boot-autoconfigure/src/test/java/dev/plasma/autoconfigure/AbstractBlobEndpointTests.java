@@ -2,10 +2,8 @@ package dev.plasma.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -30,13 +28,14 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
-import dev.plasma.blob.BlobHashes;
 import dev.plasma.identity.SyncUserResolver;
 import dev.plasma.schema.PlasmaConfigurationException;
 import dev.plasma.sequencer.Sequencer;
 import dev.plasma.testsupport.S3ProxyServer;
 import dev.plasma.testsupport.TestDatabase;
 
+import static dev.plasma.testsupport.TestBlobs.bytes;
+import static dev.plasma.testsupport.TestBlobs.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -108,16 +107,6 @@ public abstract class AbstractBlobEndpointTests {
 				assertThat(context).hasNotFailed();
 				test.accept(context);
 			});
-	}
-
-	static byte[] bytes(int size, long seed) {
-		byte[] bytes = new byte[size];
-		new Random(seed).nextBytes(bytes);
-		return bytes;
-	}
-
-	static String sha256(byte[] bytes) {
-		return HexFormat.of().formatHex(BlobHashes.sha256().digest(bytes));
 	}
 
 	@SuppressWarnings("unchecked")

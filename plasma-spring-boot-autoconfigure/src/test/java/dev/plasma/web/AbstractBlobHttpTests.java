@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,11 +35,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-import dev.plasma.blob.BlobHashes;
 import dev.plasma.identity.SyncUserResolver;
 import dev.plasma.testsupport.S3ProxyServer;
 import dev.plasma.testsupport.TestDatabase;
 
+import static dev.plasma.testsupport.TestBlobs.bytes;
+import static dev.plasma.testsupport.TestBlobs.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -95,16 +94,6 @@ public abstract class AbstractBlobHttpTests {
 			.properties(properties.toArray(String[]::new))
 			.run();
 		this.base = "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port") + "/plasma/blobs/";
-	}
-
-	static byte[] bytes(int size, long seed) {
-		byte[] bytes = new byte[size];
-		new Random(seed).nextBytes(bytes);
-		return bytes;
-	}
-
-	static String sha256(byte[] bytes) {
-		return HexFormat.of().formatHex(BlobHashes.sha256().digest(bytes));
 	}
 
 	private HttpResponse<byte[]> send(String method, String hash, String user, byte[] body, String... headers)
