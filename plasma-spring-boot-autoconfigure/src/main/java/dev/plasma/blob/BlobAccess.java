@@ -107,14 +107,15 @@ public class BlobAccess {
 	}
 
 	/**
-	 * Opens a blob's bytes from an offset.
+	 * Opens a range of a blob's bytes.
 	 * @param hash the blob
 	 * @param offset where to start
+	 * @param length how many bytes the caller reads
 	 * @return the bytes
 	 * @throws IOException when the store cannot read them
 	 */
-	public InputStream open(String hash, long offset) throws IOException {
-		return this.store.read(hash, offset);
+	public InputStream open(String hash, long offset, long length) throws IOException {
+		return this.store.read(hash, offset, length);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.plasma.blob;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -12,10 +13,12 @@ import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.List;
 
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -38,8 +41,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * keeps the parts written, not the buffer: the upload resumes from the end of the last part. Publishing
  * composes the parts on the server: one part is copied to the blob's object, more parts become a multipart
  * upload whose parts are copied from the part objects (S3 needs every part but the last to be at least
- * 5 MiB, which the part size guarantees); the part objects are deleted afterwards. Reads from an offset
- * are ranged {@code GetObject} requests.
+ * 5 MiB, which the part size guarantees); the part objects are deleted afterwards. Reads are ranged
+ * {@code GetObject} requests (only the range a download asks for), and a read closed before its end
+ * aborts its connection instead of draining the object.
  */
 public class S3BlobStore implements BlobStore {
 
@@ -197,15 +201,26 @@ public class S3BlobStore implements BlobStore {
 
 	@Override
 	public InputStream read(String hash, long offset) throws IOException {
+		return read(hash, offset, -1);
+	}
+
+	@Override
+	public InputStream read(String hash, long offset, long length) throws IOException {
 		String key = blobKey(hash);
+		if (length == 0) {
+			if (!exists(key)) {
+				throw new NoSuchFileException(key);
+			}
+			return InputStream.nullInputStream();
+		}
 		try {
-			return get(key, offset);
+			return get(key, offset, length);
 		}
 		catch (S3Exception ex) {
-			if (ex.statusCode() == HTTP_RANGE_NOT_SATISFIABLE && exists(key)) {
+			if (exists(key)) {
 				return InputStream.nullInputStream();
 			}
-			throw ex;
+			throw new NoSuchFileException(key);
 		}
 	}
 
@@ -226,13 +241,24 @@ public class S3BlobStore implements BlobStore {
 	}
 
 	private InputStream get(String key, long offset) throws IOException {
+		return get(key, offset, -1);
+	}
+
+	/**
+	 * Opens a ranged {@code GetObject} (to the end for a negative length); closing the stream before its
+	 * end aborts the connection rather than reading the rest of the object.
+	 */
+	private InputStream get(String key, long offset, long length) throws IOException {
 		try {
-			return this.s3.getObject((get) -> {
+			return new Aborting(this.s3.getObject((get) -> {
 				get.bucket(this.bucket).key(key);
-				if (offset > 0) {
+				if (length > 0) {
+					get.range("bytes=" + offset + "-" + (offset + length - 1));
+				}
+				else if (offset > 0) {
 					get.range("bytes=" + offset + "-");
 				}
-			});
+			}));
 		}
 		catch (NoSuchKeyException ex) {
 			throw new NoSuchFileException(key);
@@ -323,6 +349,46 @@ public class S3BlobStore implements BlobStore {
 
 	private static IOException failed(String what, SdkException ex) {
 		return new IOException("Plasma: could not " + what + " in S3: " + ex.getMessage(), ex);
+	}
+
+	/**
+	 * An object's bytes that abort their connection when closed before the end.
+	 */
+	private static final class Aborting extends FilterInputStream {
+
+		private final ResponseInputStream<GetObjectResponse> response;
+
+		private long remaining;
+
+		Aborting(ResponseInputStream<GetObjectResponse> response) {
+			super(response);
+			this.response = response;
+			Long length = response.response().contentLength();
+			this.remaining = (length != null) ? length : Long.MAX_VALUE;
+		}
+
+		@Override
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			int n = read(one, 0, 1);
+			return (n < 0) ? -1 : one[0] & 0xff;
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			int n = super.read(buffer, offset, length);
+			this.remaining = (n < 0) ? 0 : this.remaining - n;
+			return n;
+		}
+
+		@Override
+		public void close() throws IOException {
+			if (this.remaining > 0) {
+				this.response.abort();
+			}
+			super.close();
+		}
+
 	}
 
 	/**

@@ -163,7 +163,7 @@ public class BlobHandler {
 				builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + (start + length - 1) + "/" + size);
 			}
 			builder.contentLength(length);
-			InputStream bytes = this.access.open(hash, start);
+			InputStream bytes = this.access.open(hash, start, length);
 			return builder.build((servletRequest, response) -> {
 				try (InputStream in = bytes; OutputStream out = response.getOutputStream()) {
 					long copied = copy(in, out, length);
