@@ -36,8 +36,8 @@ import dev.plasma.schema.SyncedTables;
 
 /**
  * Auto-configuration of files and blobs ({@code plasma.blobs.*}, {@code plasma.tables.<t>.files.<column>}):
- * the {@link BlobStore} (the database unless {@code plasma.blobs.store=filesystem}, or the application's
- * own bean), the file columns checked against the database at start-up, uploads, the download check, and
+ * the {@link BlobStore} (the database unless {@code plasma.blobs.store=filesystem}, an S3 bucket with
+ * {@code plasma.blobs.store=s3} from {@link PlasmaS3BlobsAutoConfiguration}, or the application's own bean), the file columns checked against the database at start-up, uploads, the download check, and
  * the references derived from the change log after every sequencer batch, the check that keeps mutations
  * from claiming blobs or replacing immutable files, and the collection of orphaned
  * blobs and abandoned uploads on Plasma's scheduler ({@code plasma.blobs.gc-cron}) under the lease
@@ -49,14 +49,16 @@ import dev.plasma.schema.SyncedTables;
 public final class PlasmaBlobsAutoConfiguration {
 
 	/**
-	 * The most references of one blob a download check reads.
-	 */
-	private static final int MAX_REFERENCES_CHECKED = 100;
-
-	/**
 	 * How long a collection lease lasts without renewal; renewed before every batch.
 	 */
 	private static final Duration LEASE = Duration.ofMinutes(5);
+
+	private static int positive(int value, String property) {
+		if (value < 1) {
+			throw new PlasmaConfigurationException("Plasma: " + property + " must be at least 1, not " + value + ".");
+		}
+		return value;
+	}
 
 	private static BlobListener listener(ObjectProvider<BlobListener> listeners) {
 		return BlobListener.composite(listeners.orderedStream().toList());
@@ -67,6 +69,10 @@ public final class PlasmaBlobsAutoConfiguration {
 	BlobStore plasmaBlobStore(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, PlasmaProperties properties) throws IOException {
 		PlasmaProperties.Blobs blobs = properties.getBlobs();
+		if (blobs.getStore() == PlasmaProperties.Blobs.Store.S3) {
+			throw new PlasmaConfigurationException(
+					"Plasma: plasma.blobs.store=s3 needs the AWS SDK's S3 client (software.amazon.awssdk:s3) on the classpath.");
+		}
 		if (blobs.getStore() == PlasmaProperties.Blobs.Store.FILESYSTEM) {
 			if (blobs.getDirectory() == null || blobs.getDirectory().isBlank()) {
 				throw new PlasmaConfigurationException(
@@ -102,9 +108,10 @@ public final class PlasmaBlobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	BlobAccess plasmaBlobAccess(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, BlobStore store, BlobTable table, ReadRules rules,
-			ObjectProvider<BlobListener> listeners) {
+			PlasmaProperties properties, ObjectProvider<BlobListener> listeners) {
 		return new BlobAccess(PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource), store, table,
-				rules, MAX_REFERENCES_CHECKED, listener(listeners));
+				rules, positive(properties.getBlobs().getMaxReferencesChecked(), "plasma.blobs.max-references-checked"),
+				listener(listeners));
 	}
 
 	@Bean

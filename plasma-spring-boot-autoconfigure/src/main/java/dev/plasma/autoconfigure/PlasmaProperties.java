@@ -1,5 +1,6 @@
 package dev.plasma.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -909,6 +910,14 @@ public class PlasmaProperties {
 		 */
 		private int gcBatchSize = 500;
 
+		/**
+		 * Most rows referencing a blob that a download check reads; beyond it the rest are not looked at
+		 * (logged and counted by plasma.blobs.reference.bound).
+		 */
+		private int maxReferencesChecked = 100;
+
+		private final S3 s3 = new S3();
+
 		public Store getStore() {
 			return this.store;
 		}
@@ -965,6 +974,18 @@ public class PlasmaProperties {
 			this.gcBatchSize = gcBatchSize;
 		}
 
+		public int getMaxReferencesChecked() {
+			return this.maxReferencesChecked;
+		}
+
+		public void setMaxReferencesChecked(int maxReferencesChecked) {
+			this.maxReferencesChecked = maxReferencesChecked;
+		}
+
+		public S3 getS3() {
+			return this.s3;
+		}
+
 		/**
 		 * The blob stores Plasma ships.
 		 */
@@ -974,7 +995,134 @@ public class PlasmaProperties {
 			DATABASE,
 
 			/** A directory, plasma.blobs.directory. */
-			FILESYSTEM
+			FILESYSTEM,
+
+			/** An S3-compatible bucket, plasma.blobs.s3.*; needs software.amazon.awssdk:s3. */
+			S3
+
+		}
+
+		/**
+		 * The S3 store.
+		 */
+		public static class S3 {
+
+			/**
+			 * Bucket keeping the blobs; it must exist.
+			 */
+			private String bucket;
+
+			/**
+			 * Prepended to every object key, for example "plasma/".
+			 */
+			private String prefix = "";
+
+			/**
+			 * Region of the bucket; the SDK's default region chain when unset.
+			 */
+			private String region;
+
+			/**
+			 * Endpoint of an S3-compatible server (MinIO, Ceph and the like) instead of AWS.
+			 */
+			private URI endpointOverride;
+
+			/**
+			 * Whether to address the bucket in the path rather than the host name, as most S3-compatible servers need.
+			 */
+			private boolean pathStyleAccess;
+
+			/**
+			 * Access key id; the SDK's default credentials chain when unset.
+			 */
+			private String accessKeyId;
+
+			/**
+			 * Secret access key, with access-key-id.
+			 */
+			private String secretAccessKey;
+
+			/**
+			 * Size of the part objects an upload is staged in, at least 5MB; each upload in progress holds one part in memory.
+			 */
+			private DataSize partSize = DataSize.ofMegabytes(8);
+
+			/**
+			 * Whether requests carry checksums only where S3 requires them, for S3-compatible servers that do not accept the SDK's default checksum trailers.
+			 */
+			private boolean checksumsWhenRequired;
+
+			public String getBucket() {
+				return this.bucket;
+			}
+
+			public void setBucket(String bucket) {
+				this.bucket = bucket;
+			}
+
+			public String getPrefix() {
+				return this.prefix;
+			}
+
+			public void setPrefix(String prefix) {
+				this.prefix = prefix;
+			}
+
+			public String getRegion() {
+				return this.region;
+			}
+
+			public void setRegion(String region) {
+				this.region = region;
+			}
+
+			public URI getEndpointOverride() {
+				return this.endpointOverride;
+			}
+
+			public void setEndpointOverride(URI endpointOverride) {
+				this.endpointOverride = endpointOverride;
+			}
+
+			public boolean isPathStyleAccess() {
+				return this.pathStyleAccess;
+			}
+
+			public void setPathStyleAccess(boolean pathStyleAccess) {
+				this.pathStyleAccess = pathStyleAccess;
+			}
+
+			public String getAccessKeyId() {
+				return this.accessKeyId;
+			}
+
+			public void setAccessKeyId(String accessKeyId) {
+				this.accessKeyId = accessKeyId;
+			}
+
+			public String getSecretAccessKey() {
+				return this.secretAccessKey;
+			}
+
+			public void setSecretAccessKey(String secretAccessKey) {
+				this.secretAccessKey = secretAccessKey;
+			}
+
+			public DataSize getPartSize() {
+				return this.partSize;
+			}
+
+			public void setPartSize(DataSize partSize) {
+				this.partSize = partSize;
+			}
+
+			public boolean isChecksumsWhenRequired() {
+				return this.checksumsWhenRequired;
+			}
+
+			public void setChecksumsWhenRequired(boolean checksumsWhenRequired) {
+				this.checksumsWhenRequired = checksumsWhenRequired;
+			}
 
 		}
 

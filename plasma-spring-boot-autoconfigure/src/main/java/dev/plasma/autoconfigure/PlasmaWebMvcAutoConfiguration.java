@@ -115,7 +115,8 @@ public final class PlasmaWebMvcAutoConfiguration {
 			routes.route(RequestPredicates.path(base + path),
 					(request) -> ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "POST").build());
 		}
-		blobHandler.ifAvailable((blobs) -> routes.PUT(base + "/blobs/{hash}", blobs::put)
+		blobHandler.ifAvailable((blobs) -> routes.OPTIONS(base + "/blobs", blobs::options)
+			.PUT(base + "/blobs/{hash}", blobs::put)
 			.PATCH(base + "/blobs/{hash}", blobs::patch)
 			.HEAD(base + "/blobs/{hash}", blobs::head)
 			.GET(base + "/blobs/{hash}", blobs::get));

@@ -18,7 +18,7 @@ import dev.plasma.access.ReadView;
 import dev.plasma.jdbc.JdbcTransactions;
 
 /**
- * Who may download a blob: its uploader, and every user who may read at least one row referencing it
+ * Who may download a blob: its uploaders (every user who sent its bytes), and every user who may read at least one row referencing it
  * (a table without a read rule is readable by everyone; a ruled table's row is readable when the scope
  * recorded with its reference is among the user's allowed values). At most {@code maxReferences}
  * references are checked; when a blob has more, the rest are not looked at, and that is logged and
@@ -70,7 +70,7 @@ public class BlobAccess {
 			return Optional.empty();
 		}
 		Optional<BlobRecord> blob = this.table.find(hash).filter((row) -> row.state() == BlobState.PRESENT);
-		if (blob.isEmpty() || blob.get().uploader().equals(user)) {
+		if (blob.isEmpty() || this.table.uploadedBy(hash, user)) {
 			return blob;
 		}
 		boolean readable = this.transactions.execute("check", (connection) -> mayReadReference(connection, user, hash));
@@ -107,14 +107,15 @@ public class BlobAccess {
 	}
 
 	/**
-	 * Opens a blob's bytes from an offset.
+	 * Opens a range of a blob's bytes.
 	 * @param hash the blob
 	 * @param offset where to start
+	 * @param length how many bytes the caller reads
 	 * @return the bytes
 	 * @throws IOException when the store cannot read them
 	 */
-	public InputStream open(String hash, long offset) throws IOException {
-		return this.store.read(hash, offset);
+	public InputStream open(String hash, long offset, long length) throws IOException {
+		return this.store.read(hash, offset, length);
 	}
 
 	/**

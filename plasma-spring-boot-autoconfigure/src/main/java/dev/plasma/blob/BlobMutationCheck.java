@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -109,9 +108,7 @@ public class BlobMutationCheck implements MutationCheck {
 				throw new MutationDeniedException("the file of " + file.table() + "." + file.column()
 						+ " is immutable; it cannot be replaced by another");
 			}
-			Optional<BlobRecord> blob = this.table.find(hash);
-			boolean uploaded = blob.isPresent() && blob.get().uploader().equals(user);
-			if (!uploaded && !this.access.mayReadReference(connection, user, hash)) {
+			if (!this.table.uploadedBy(hash, user) && !this.access.mayReadReference(connection, user, hash)) {
 				throw new MutationDeniedException("the file " + hash + " was neither uploaded by the user nor is it readable to them");
 			}
 		}

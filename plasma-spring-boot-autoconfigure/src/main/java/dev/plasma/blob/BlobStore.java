@@ -69,6 +69,19 @@ public interface BlobStore {
 	InputStream read(String hash, long offset) throws IOException;
 
 	/**
+	 * Reads part of a blob: at least {@code length} bytes from an offset, unless the blob ends first. A store
+	 * that can fetch a range (an object store) fetches only it; the default reads from the offset on.
+	 * @param hash the blob's hash
+	 * @param offset where to start reading
+	 * @param length how many bytes the caller reads
+	 * @return the bytes; the caller reads at most {@code length} and closes the stream
+	 * @throws IOException when the blob is missing or cannot be read
+	 */
+	default InputStream read(String hash, long offset, long length) throws IOException {
+		return read(hash, offset);
+	}
+
+	/**
 	 * Returns whether the store holds a blob.
 	 * @param hash the blob's hash
 	 * @return whether it is there

@@ -12,8 +12,10 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The owner of {@code _plasma_blobs}: every statement on it. State changes are conditional updates on the
- * expected state, so that concurrent requests for one hash cannot both move it.
+ * The owner of {@code _plasma_blobs} and {@code _plasma_blob_uploaders}: every statement on them. State
+ * changes are conditional updates on the expected state, so that concurrent requests for one hash cannot
+ * both move it. A blob's uploaders are its first uploader, recorded when it becomes present, and every
+ * later user whose bytes hashed to it; they go when the blob is orphaned.
  */
 public class BlobTable {
 
@@ -22,19 +24,40 @@ public class BlobTable {
 	private static final String FIND_SQL = "SELECT " + COLUMNS + " FROM _plasma_blobs WHERE hash = ?";
 
 	private static final String INSERT_SQL = """
-			INSERT INTO _plasma_blobs (hash, state, size, mime, uploader, received, created_at, updated_at)
-			VALUES (?, 'uploading', ?, ?, ?, 0, ?, ?)""";
+			INSERT INTO _plasma_blobs (hash, state, size, mime, uploader, received, created_at, updated_at, receiving_until)
+			VALUES (?, 'uploading', ?, ?, ?, 0, ?, ?, ?)""";
 
 	private static final String RESTART_SQL = """
 			UPDATE _plasma_blobs SET state = 'uploading', size = ?, mime = ?, uploader = ?, received = 0,
-			updated_at = ?, unreferenced_since = NULL WHERE hash = ? AND state = 'orphaned'""";
+			updated_at = ?, receiving_until = ?, unreferenced_since = NULL WHERE hash = ? AND state = 'orphaned'""";
+
+	private static final String CLAIM_SQL = """
+			UPDATE _plasma_blobs SET receiving_until = ?, updated_at = ?
+			WHERE hash = ? AND state = 'uploading' AND uploader = ? AND (receiving_until IS NULL OR receiving_until < ?)""";
+
+	private static final String RENEW_SQL = """
+			UPDATE _plasma_blobs SET receiving_until = ?, updated_at = ?
+			WHERE hash = ? AND state = 'uploading' AND receiving_until = ?""";
+
+	private static final String RELEASE_SQL = """
+			UPDATE _plasma_blobs SET receiving_until = NULL WHERE hash = ? AND state = 'uploading' AND receiving_until = ?""";
 
 	private static final String PROGRESS_SQL = """
 			UPDATE _plasma_blobs SET received = ?, updated_at = ? WHERE hash = ? AND state = 'uploading'""";
 
 	private static final String PRESENT_SQL = """
-			UPDATE _plasma_blobs SET state = 'present', received = size, updated_at = ?, unreferenced_since = ?
-			WHERE hash = ? AND state = 'uploading'""";
+			UPDATE _plasma_blobs SET state = 'present', received = size, updated_at = ?, unreferenced_since = ?,
+			receiving_until = NULL WHERE hash = ? AND state = 'uploading'""";
+
+	private static final String FIRST_UPLOADER_SQL = """
+			INSERT INTO _plasma_blob_uploaders (hash, user_name) SELECT hash, uploader FROM _plasma_blobs WHERE hash = ?""";
+
+	private static final String ADD_UPLOADER_SQL = "INSERT INTO _plasma_blob_uploaders (hash, user_name) VALUES (?, ?)";
+
+	private static final String UPLOADED_BY_SQL = """
+			SELECT COUNT(*) FROM _plasma_blob_uploaders WHERE hash = ? AND user_name = ?""";
+
+	private static final String FORGET_UPLOADERS_SQL = "DELETE FROM _plasma_blob_uploaders WHERE hash = ?";
 
 	private static final String ABANDON_SQL = "DELETE FROM _plasma_blobs WHERE hash = ? AND state = 'uploading'";
 
@@ -90,14 +113,37 @@ public class BlobTable {
 	 * Starts an upload of an absent or orphaned hash.
 	 * @return whether this call started it (false: another upload started it, or it is present)
 	 */
-	boolean startUpload(String hash, long size, String mime, String uploader, long now) {
+	boolean startUpload(String hash, long size, String mime, String uploader, long now, long receivingUntil) {
 		try {
-			this.jdbc.update(INSERT_SQL, hash, size, mime, uploader, now, now);
+			this.jdbc.update(INSERT_SQL, hash, size, mime, uploader, now, now, receivingUntil);
 			return true;
 		}
 		catch (DuplicateKeyException ex) {
-			return this.jdbc.update(RESTART_SQL, size, mime, uploader, now, hash) == 1;
+			return this.jdbc.update(RESTART_SQL, size, mime, uploader, now, receivingUntil, hash) == 1;
 		}
+	}
+
+	/**
+	 * Takes an upload of the uploader's for a request, unless another request holds it.
+	 * @return whether this call took it
+	 */
+	boolean claim(String hash, String uploader, long now, long receivingUntil) {
+		return this.jdbc.update(CLAIM_SQL, receivingUntil, now, hash, uploader, now) == 1;
+	}
+
+	/**
+	 * Extends a request's hold on an upload.
+	 * @return whether the request still held it
+	 */
+	boolean renew(String hash, long heldUntil, long now, long receivingUntil) {
+		return this.jdbc.update(RENEW_SQL, receivingUntil, now, hash, heldUntil) == 1;
+	}
+
+	/**
+	 * Ends a request's hold on an upload (a no-op when the upload ended or another request holds it).
+	 */
+	void release(String hash, long heldUntil) {
+		this.jdbc.update(RELEASE_SQL, hash, heldUntil);
 	}
 
 	void progress(String hash, long received, long now) {
@@ -108,7 +154,39 @@ public class BlobTable {
 	 * Marks an upload's blob present; it counts as unreferenced from now until a row references it.
 	 */
 	boolean present(String hash, long now) {
-		return this.jdbc.update(PRESENT_SQL, now, now, hash) == 1;
+		if (this.jdbc.update(PRESENT_SQL, now, now, hash) != 1) {
+			return false;
+		}
+		try {
+			this.jdbc.update(FIRST_UPLOADER_SQL, hash);
+		}
+		catch (DuplicateKeyException ex) {
+			// uploaded before, orphaned and uploaded again by the same user before the rows went
+		}
+		return true;
+	}
+
+	/**
+	 * Records that a user sent bytes that hash to a present blob.
+	 */
+	void addUploader(String hash, String user) {
+		try {
+			this.jdbc.update(ADD_UPLOADER_SQL, hash, user);
+		}
+		catch (DuplicateKeyException ex) {
+			// recorded already, by a concurrent request of the same user
+		}
+	}
+
+	/**
+	 * Returns whether a user sent a blob's bytes.
+	 * @param hash the blob's hash
+	 * @param user the user
+	 * @return whether the user is one of its uploaders
+	 */
+	public boolean uploadedBy(String hash, String user) {
+		Long count = this.jdbc.queryForObject(UPLOADED_BY_SQL, Long.class, hash, user);
+		return count != null && count > 0;
 	}
 
 	void abandon(String hash) {
@@ -175,8 +253,15 @@ public class BlobTable {
 			update.setLong(1, now);
 			update.setString(2, hash);
 			update.setLong(3, unreferencedBefore);
-			return update.executeUpdate() == 1;
+			if (update.executeUpdate() != 1) {
+				return false;
+			}
 		}
+		try (PreparedStatement forget = connection.prepareStatement(FORGET_UPLOADERS_SQL)) {
+			forget.setString(1, hash);
+			forget.executeUpdate();
+		}
+		return true;
 	}
 
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.plasma.blob.UploadRefusedException.Reason;
 
 /**
@@ -19,9 +21,10 @@ import dev.plasma.blob.UploadRefusedException.Reason;
  * {@link BlobStore} while hashing them, and makes the blob present only when they hash to its name.
  * <p>
  * <b>How.</b> A {@code PUT} of an absent hash inserts its {@code _plasma_blobs} row as {@code uploading}
- * (the primary key lets one of concurrent uploads of a hash win; the others are told it is in progress,
- * and a hash already present is accepted at once without reading the bytes), clears whatever a
- * previous abandoned upload of the hash left in the store, and appends the body at offset 0 through a
+ * (the primary key lets one of concurrent uploads of a hash win; the others are told it is in progress;
+ * a hash already present is accepted at once from one of its uploaders, and from anyone else once the
+ * bytes they send hash to it, which makes them one more uploader, without storing them again), clears
+ * whatever a previous abandoned upload of the hash left in the store, and appends the body at offset 0 through a
  * SHA-256 digest, refusing it as soon as more bytes arrive than declared. All bytes received: a matching
  * digest publishes the staged upload under the hash and marks the row {@code present}; a mismatch
  * discards the bytes and deletes the row. A body that breaks off keeps what the store kept, and the
@@ -29,8 +32,22 @@ import dev.plasma.blob.UploadRefusedException.Reason;
  * the continuation first hashes the staged bytes again, read back from the store. Any other refusal
  * discards the staged bytes and the row: nothing of a refused upload stays. Uploads not continued for
  * the expiry are removed by {@link #expireUploads}.
+ * <p>
+ * <b>One request at a time per upload.</b> A request that streams an upload's bytes holds the upload
+ * ({@code receiving_until} on its row: set by the {@code PUT} that starts it, taken by a {@code PATCH}
+ * with a conditional update, renewed every minute while bytes arrive, released when the request ends).
+ * A second {@code PATCH} while one holds it is refused as {@link Reason#IN_PROGRESS} (409) and touches
+ * nothing, so two continuations never append alongside. A hold left by a node that died expires after
+ * {@value #HOLD_MINUTES} minutes.
  */
 public class BlobUploads {
+
+	/** How long a request holds an upload without renewing. */
+	static final int HOLD_MINUTES = 5;
+
+	private static final long HOLD = Duration.ofMinutes(HOLD_MINUTES).toMillis();
+
+	private static final long RENEW_AFTER = Duration.ofMinutes(1).toMillis();
 
 	private final BlobStore store;
 
@@ -64,6 +81,14 @@ public class BlobUploads {
 	}
 
 	/**
+	 * Returns the largest blob accepted.
+	 * @return the limit in bytes ({@code plasma.blobs.max-size})
+	 */
+	public long maxSize() {
+		return this.maxSize;
+	}
+
+	/**
 	 * Uploads a blob, or its first part.
 	 * @param user the uploading user
 	 * @param hash the blob's name, its SHA-256 in lower-case hex
@@ -79,21 +104,28 @@ public class BlobUploads {
 			throw refuse(Reason.LENGTH_REQUIRED, "send Content-Length (or Upload-Length) with the blob's size");
 		}
 		checkPolicy(mime, length);
-		Optional<UploadProgress> existing = existing(hash);
+		Optional<UploadProgress> existing = existing(user, hash, length, body);
 		if (existing.isPresent()) {
 			return existing.get();
 		}
-		if (!this.table.startUpload(hash, length, FileColumn.baseType(mime), user, this.clock.getAsLong())) {
-			return existing(hash).orElseThrow(() -> refuse(Reason.IN_PROGRESS, "another upload of this blob just ended; retry"));
+		Hold hold = new Hold(hash, this.clock.getAsLong());
+		if (!this.table.startUpload(hash, length, FileColumn.baseType(mime), user, hold.since, hold.until)) {
+			return existing(user, hash, length, body)
+				.orElseThrow(() -> refuse(Reason.IN_PROGRESS, "another upload of this blob just ended; retry"));
 		}
 		try {
-			this.store.discard(key(hash));
+			try {
+				this.store.discard(key(hash));
+			}
+			catch (IOException ex) {
+				this.table.abandon(hash);
+				throw new UncheckedIOException(ex);
+			}
+			return receive(hash, length, 0, BlobHashes.sha256(), body, hold);
 		}
-		catch (IOException ex) {
-			this.table.abandon(hash);
-			throw new UncheckedIOException(ex);
+		finally {
+			hold.release();
 		}
-		return receive(hash, length, 0, BlobHashes.sha256(), body);
 	}
 
 	/**
@@ -117,6 +149,22 @@ public class BlobUploads {
 			}
 			return new UploadProgress(BlobState.PRESENT, row.size(), row.size(), false);
 		}
+		Hold hold = new Hold(hash, this.clock.getAsLong());
+		if (!this.table.claim(hash, user, hold.since, hold.until)) {
+			this.listener.uploaded(Reason.IN_PROGRESS.name());
+			throw new UploadRefusedException(Reason.IN_PROGRESS,
+					"another request is sending this upload's bytes; continue once it ends, from the offset HEAD tells",
+					row.received());
+		}
+		try {
+			return continueUpload(hash, row.size(), offset, body, hold);
+		}
+		finally {
+			hold.release();
+		}
+	}
+
+	private UploadProgress continueUpload(String hash, long size, long offset, InputStream body, Hold hold) {
 		MessageDigest digest = BlobHashes.sha256();
 		try {
 			long staged = this.store.staged(key(hash));
@@ -133,7 +181,7 @@ public class BlobUploads {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		return receive(hash, row.size(), offset, digest, body);
+		return receive(hash, size, offset, digest, body, hold);
 	}
 
 	/**
@@ -175,7 +223,7 @@ public class BlobUploads {
 		return removed;
 	}
 
-	private Optional<UploadProgress> existing(String hash) {
+	private Optional<UploadProgress> existing(String user, String hash, long length, InputStream body) {
 		Optional<BlobRecord> row = this.table.find(hash);
 		if (row.isEmpty() || row.get().state() == BlobState.ORPHANED) {
 			return Optional.empty();
@@ -185,15 +233,41 @@ public class BlobUploads {
 			throw new UploadRefusedException(Reason.IN_PROGRESS,
 					"an upload of this blob is in progress; its uploader continues it with PATCH", row.get().received());
 		}
+		if (!this.table.uploadedBy(hash, user)) {
+			vouch(user, hash, length, body);
+		}
 		this.listener.uploaded("DEDUPLICATED");
 		return Optional.of(new UploadProgress(BlobState.PRESENT, row.get().size(), row.get().size(), false));
 	}
 
-	private UploadProgress receive(String hash, long size, long offset, MessageDigest digest, InputStream body) {
+	/**
+	 * Makes a user one more uploader of a present blob once the bytes they send hash to it (stored nowhere):
+	 * knowing a hash alone gives no access to its blob.
+	 */
+	private void vouch(String user, String hash, long length, InputStream body) {
+		MessageDigest digest = BlobHashes.sha256();
+		try {
+			new DigestInputStream(new Limited(new ClientBody(body, null), length), digest)
+				.transferTo(OutputStream.nullOutputStream());
+		}
+		catch (TooLong ex) {
+			throw refuse(Reason.TOO_LARGE, "the body is longer than the declared " + length + " bytes");
+		}
+		catch (IOException ex) {
+			throw refuse(Reason.BROKEN_OFF, "the upload's body broke off; send the blob's bytes again");
+		}
+		String actual = BlobHashes.hex(digest);
+		if (!actual.equals(hash)) {
+			throw refuse(Reason.HASH_MISMATCH, "the bytes hash to " + actual + ", not to the blob's name");
+		}
+		this.table.addUploader(hash, user);
+	}
+
+	private UploadProgress receive(String hash, long size, long offset, MessageDigest digest, InputStream body, Hold hold) {
 		String key = key(hash);
 		long received;
 		try {
-			InputStream in = new DigestInputStream(new Limited(new ClientBody(body), size - offset), digest);
+			InputStream in = new DigestInputStream(new Limited(new ClientBody(body, hold), size - offset), digest);
 			received = this.store.append(key, offset, in);
 		}
 		catch (BodyBrokeOffException ex) {
@@ -294,26 +368,73 @@ public class BlobUploads {
 	}
 
 	/**
-	 * A failure reading the request body, told apart from the store's failures.
+	 * A request's hold on an upload, from {@link #HOLD} after it was taken or last renewed.
+	 */
+	private final class Hold {
+
+		private final String hash;
+
+		private final long since;
+
+		private long renewed;
+
+		private long until;
+
+		Hold(String hash, long now) {
+			this.hash = hash;
+			this.since = now;
+			this.renewed = now;
+			this.until = now + HOLD;
+		}
+
+		/**
+		 * Renews the hold once a minute has passed since it was taken or renewed.
+		 * @return false when the hold was lost (it expired and another request took the upload)
+		 */
+		boolean renewIfDue() {
+			long now = BlobUploads.this.clock.getAsLong();
+			if (now - this.renewed < RENEW_AFTER) {
+				return true;
+			}
+			if (!BlobUploads.this.table.renew(this.hash, this.until, now, now + HOLD)) {
+				return false;
+			}
+			this.renewed = now;
+			this.until = now + HOLD;
+			return true;
+		}
+
+		void release() {
+			BlobUploads.this.table.release(this.hash, this.until);
+		}
+
+	}
+
+	/**
+	 * The request body: a failure reading it is told apart from the store's failures, and reading it keeps
+	 * the request's hold on the upload.
 	 */
 	private static final class ClientBody extends FilterInputStream {
 
-		ClientBody(InputStream in) {
+		private final @Nullable Hold hold;
+
+		ClientBody(InputStream in, @Nullable Hold hold) {
 			super(in);
+			this.hold = hold;
 		}
 
 		@Override
 		public int read() throws IOException {
-			try {
-				return super.read();
-			}
-			catch (IOException ex) {
-				throw new BodyBrokeOffException(ex);
-			}
+			byte[] one = new byte[1];
+			int n = read(one, 0, 1);
+			return (n < 0) ? -1 : one[0] & 0xff;
 		}
 
 		@Override
 		public int read(byte[] buffer, int offset, int length) throws IOException {
+			if (this.hold != null && !this.hold.renewIfDue()) {
+				throw new BodyBrokeOffException(new IOException("the request held the upload too long without bytes arriving"));
+			}
 			try {
 				return super.read(buffer, offset, length);
 			}

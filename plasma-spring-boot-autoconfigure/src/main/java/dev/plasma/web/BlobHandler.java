@@ -40,6 +40,10 @@ public class BlobHandler {
 
 	private static final String UPLOAD_LENGTH = "Upload-Length";
 
+	private static final String TUS_RESUMABLE = "Tus-Resumable";
+
+	private static final String TUS_VERSION = "1.0.0";
+
 	private final SyncResponses responses;
 
 	private final BlobUploads uploads;
@@ -82,6 +86,21 @@ public class BlobHandler {
 					: progress.complete() ? HttpStatus.OK : HttpStatus.ACCEPTED;
 			return progress(status, hash, progress);
 		});
+	}
+
+	/**
+	 * Handles {@code OPTIONS {base}/blobs}: the tus protocol's discovery, unauthenticated. Plasma speaks
+	 * tus 1.0.0's core (HEAD and PATCH) and no extension: an upload starts with {@code PUT}.
+	 * @param request the request
+	 * @return 204 with {@code Tus-Resumable}, {@code Tus-Version} and {@code Tus-Max-Size}
+	 */
+	public ServerResponse options(ServerRequest request) {
+		return ServerResponse.noContent()
+			.header(TUS_RESUMABLE, TUS_VERSION)
+			.header("Tus-Version", TUS_VERSION)
+			.header("Tus-Max-Size", Long.toString(this.uploads.maxSize()))
+			.header(HttpHeaders.ALLOW, "OPTIONS, PUT, HEAD, PATCH, GET")
+			.build();
 	}
 
 	/**
@@ -144,7 +163,7 @@ public class BlobHandler {
 				builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + (start + length - 1) + "/" + size);
 			}
 			builder.contentLength(length);
-			InputStream bytes = this.access.open(hash, start);
+			InputStream bytes = this.access.open(hash, start, length);
 			return builder.build((servletRequest, response) -> {
 				try (InputStream in = bytes; OutputStream out = response.getOutputStream()) {
 					long copied = copy(in, out, length);

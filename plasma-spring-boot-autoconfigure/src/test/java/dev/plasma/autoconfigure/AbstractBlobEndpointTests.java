@@ -2,10 +2,8 @@ package dev.plasma.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -13,9 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.http.converter.ByteArrayHttpMessageConverter;
@@ -28,16 +28,18 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
-import dev.plasma.blob.BlobHashes;
 import dev.plasma.identity.SyncUserResolver;
 import dev.plasma.schema.PlasmaConfigurationException;
 import dev.plasma.sequencer.Sequencer;
+import dev.plasma.testsupport.S3ProxyServer;
 import dev.plasma.testsupport.TestDatabase;
 
+import static dev.plasma.testsupport.TestBlobs.bytes;
+import static dev.plasma.testsupport.TestBlobs.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code {base}/blobs/{sha256}} over HTTP on one database, with both shipped stores: uploads, their refusals
+ * {@code {base}/blobs/{sha256}} over HTTP on one database, with the three shipped stores (S3 on S3Proxy): uploads, their refusals
  * as JSON 4xx leaving nothing, resumable uploads, downloads for the uploader and for readers of a
  * referencing row (404 for anyone else), ranges, references following raw SQL, and start-up validation of
  * file columns.
@@ -61,7 +63,8 @@ public abstract class AbstractBlobEndpointTests {
 		this.runner = new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PlasmaSchemaAutoConfiguration.class,
 					PlasmaAutoConfiguration.class, PlasmaClientsAutoConfiguration.class, PlasmaIdentityAutoConfiguration.class,
-					PlasmaBlobsAutoConfiguration.class, PlasmaWebMvcAutoConfiguration.class))
+					PlasmaS3BlobsAutoConfiguration.class, PlasmaBlobsAutoConfiguration.class,
+					PlasmaWebMvcAutoConfiguration.class))
 			.withBean(SyncUserResolver.class, () -> (request) -> request.getHeader("X-User"))
 			.withPropertyValues("spring.datasource.url=" + this.url, "spring.datasource.username=" + database().user(),
 					"spring.datasource.password=", "plasma.sequencer.enabled=false", "plasma.tables.docs.read.user-column=owner",
@@ -69,22 +72,41 @@ public abstract class AbstractBlobEndpointTests {
 					"plasma.blobs.max-size=1MB");
 	}
 
+	private String bucket;
+
+	/**
+	 * Returns the properties selecting a store: a directory for the filesystem store, a fresh bucket on
+	 * S3Proxy for the S3 store.
+	 */
+	private String[] store(String store) {
+		if (!"s3".equals(store)) {
+			return new String[] { "plasma.blobs.store=" + store, "plasma.blobs.directory=" + this.directory };
+		}
+		this.bucket = S3ProxyServer.get().createBucket();
+		return S3ProxyServer.get().storeProperties(this.bucket);
+	}
+
+	/**
+	 * Asserts that the store holds no bytes at all.
+	 */
+	private void assertStoreEmpty(String store, AssertableWebApplicationContext context) throws java.io.IOException {
+		switch (store) {
+			case "database" -> assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_chunks")).isZero();
+			case "filesystem" -> {
+				try (var files = java.nio.file.Files.walk(this.directory)) {
+					assertThat(files.filter(java.nio.file.Files::isRegularFile).toList()).isEmpty();
+				}
+			}
+			default -> assertThat(S3ProxyServer.get().keys(this.bucket)).isEmpty();
+		}
+	}
+
 	private void run(String store, Consumer<AssertableWebApplicationContext> test) {
-		this.runner.withPropertyValues("plasma.blobs.store=" + store, "plasma.blobs.directory=" + this.directory)
+		this.runner.withPropertyValues(store(store))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				test.accept(context);
 			});
-	}
-
-	static byte[] bytes(int size, long seed) {
-		byte[] bytes = new byte[size];
-		new Random(seed).nextBytes(bytes);
-		return bytes;
-	}
-
-	static String sha256(byte[] bytes) {
-		return HexFormat.of().formatHex(BlobHashes.sha256().digest(bytes));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -118,7 +140,7 @@ public abstract class AbstractBlobEndpointTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void anUploadedBlobIsServedToItsUploaderAndToReadersOfAReferencingRowOnly(String store) throws Exception {
 		run(store, (context) -> {
 			try {
@@ -166,7 +188,7 @@ public abstract class AbstractBlobEndpointTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void badUploadsAreRefusedWithAJsonErrorAndLeaveNothing(String store) throws Exception {
 		run(store, (context) -> {
 			try {
@@ -187,14 +209,7 @@ public abstract class AbstractBlobEndpointTests {
 				assertThat(type.getContentAsString()).contains("\"error\":\"TypeNotAllowed\"");
 				assertThat(put(context, null, hash, "image/png", content).getStatus()).isEqualTo(401);
 				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blobs")).isZero();
-				if ("database".equals(store)) {
-					assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_chunks")).isZero();
-				}
-				else {
-					try (var files = java.nio.file.Files.walk(this.directory)) {
-						assertThat(files.filter(java.nio.file.Files::isRegularFile).toList()).isEmpty();
-					}
-				}
+				assertStoreEmpty(store, context);
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
@@ -203,7 +218,7 @@ public abstract class AbstractBlobEndpointTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void anUploadCutShortResumesWithHeadAndPatch(String store) throws Exception {
 		run(store, (context) -> {
 			try {
@@ -256,10 +271,64 @@ public abstract class AbstractBlobEndpointTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
+	void aSecondUserWhoseBytesHashToAPresentBlobMayDownloadAndReferenceIt(String store) throws Exception {
+		run(store, (context) -> {
+			try {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+				context.getBean(dev.plasma.mutation.MutatorRegistry.class).register("setFile", (args, mutation) -> jdbc.update(
+						"INSERT INTO docs (id, owner, file) VALUES (?, ?, ?)", args.get("id").stringValue(), mutation.userName(),
+						"{\"hash\":\"" + args.get("hash").stringValue() + "\"}"));
+				byte[] content = bytes(5000, 31);
+				String hash = sha256(content);
+				assertThat(put(context, "alice", hash, "text/plain", content).getStatus()).isEqualTo(201);
+				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
+				MockHttpServletResponse guess = put(context, "carol", hash, "text/plain", bytes(5000, 32));
+				assertThat(guess.getStatus()).isEqualTo(400);
+				assertThat(guess.getContentAsString()).contains("\"error\":\"HashMismatch\"");
+				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "carol", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
+				assertThat(push(context, "carol", 1, "c1", hash)).isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+				assertThat(put(context, "bob", hash, "text/plain", content).getStatus()).isEqualTo(200);
+				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]).getContentAsByteArray())
+					.isEqualTo(content);
+				assertThat(push(context, "bob", 1, "b1", hash)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_uploaders WHERE hash = '" + hash + "'")).isEqualTo(2);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	@Test
+	void storeSettingsThatCannotWorkStopTheApplication() {
+		this.runner.withPropertyValues("plasma.blobs.store=s3", "plasma.blobs.s3.bucket=b", "plasma.blobs.s3.region=eu-west-1")
+			.withClassLoader(new FilteredClassLoader(S3Client.class))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(PlasmaConfigurationException.class)
+				.hasMessageContaining("plasma.blobs.store=s3 needs the AWS SDK's S3 client"));
+		this.runner.withPropertyValues("plasma.blobs.store=s3", "plasma.blobs.s3.region=eu-west-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(PlasmaConfigurationException.class)
+				.hasMessageContaining("needs plasma.blobs.s3.bucket"));
+		this.runner.withPropertyValues("plasma.blobs.store=filesystem")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(PlasmaConfigurationException.class)
+				.hasMessageContaining("needs plasma.blobs.directory"));
+		this.runner.withPropertyValues("plasma.blobs.max-references-checked=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(PlasmaConfigurationException.class)
+				.hasMessageContaining("plasma.blobs.max-references-checked must be at least 1"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void blobsUnreferencedBeyondTheGraceAreCollectedAndReReferencedOnesStay(String store) throws Exception {
-		this.runner.withPropertyValues("plasma.blobs.store=" + store, "plasma.blobs.directory=" + this.directory,
-				"plasma.blobs.orphan-grace=300ms").run((context) -> {
+		this.runner.withPropertyValues(store(store)).withPropertyValues("plasma.blobs.orphan-grace=300ms").run((context) -> {
 			try {
 				assertThat(context).hasNotFailed();
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
@@ -303,7 +372,7 @@ public abstract class AbstractBlobEndpointTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void aMutationMayReferenceOnlyBlobsItsUserUploadedOrCanReadAndNeverReplaceAnImmutableOne(String store) throws Exception {
 		run(store, (context) -> {
 			try {

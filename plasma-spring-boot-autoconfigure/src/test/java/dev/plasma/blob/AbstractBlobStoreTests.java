@@ -47,6 +47,13 @@ public abstract class AbstractBlobStoreTests {
 		int from = DatabaseBlobStore.CHUNK_SIZE + 17;
 		assertThat(readAll(store().read(HASH, from))).isEqualTo(Arrays.copyOfRange(content, from, content.length));
 		assertThat(readAll(store().read(HASH, content.length))).isEmpty();
+		try (InputStream range = store().read(HASH, from, 20)) {
+			assertThat(range.readNBytes(20)).isEqualTo(Arrays.copyOfRange(content, from, from + 20));
+		}
+		try (InputStream unfinished = store().read(HASH, 0)) {
+			assertThat(unfinished.readNBytes(10)).isEqualTo(Arrays.copyOf(content, 10));
+		}
+		assertThat(readAll(store().read(HASH, 5, content.length - 5))).isEqualTo(Arrays.copyOfRange(content, 5, content.length));
 	}
 
 	@Test

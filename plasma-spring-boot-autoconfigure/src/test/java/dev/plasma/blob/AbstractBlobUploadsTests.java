@@ -22,18 +22,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import dev.plasma.blob.UploadRefusedException.Reason;
 import dev.plasma.testsupport.PlasmaFixture;
+import dev.plasma.testsupport.S3ProxyServer;
 import dev.plasma.testsupport.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Uploads on one database, with the database store and the directory store: verified blobs become
- * present, every bad input is refused leaving nothing behind, a dropped body resumes from its offset,
- * concurrent uploads of one hash store one copy, and abandoned uploads expire.
+ * Uploads on one database, with the database store, the directory store and the S3 store (on S3Proxy):
+ * verified blobs become present, every bad input is refused leaving nothing behind, a dropped body resumes
+ * from its offset, concurrent uploads of one hash store one copy, and abandoned uploads expire.
  */
 public abstract class AbstractBlobUploadsTests {
 
@@ -66,11 +68,25 @@ public abstract class AbstractBlobUploadsTests {
 	@AfterEach
 	void tearDown() {
 		this.dataSource.close();
+		if (this.s3 != null) {
+			this.s3.close();
+		}
 	}
 
+	private String bucket;
+
+	private S3Client s3;
+
 	private void use(String store) throws IOException {
-		this.store = "database".equals(store) ? new DatabaseBlobStore(this.dataSource)
-				: new FileSystemBlobStore(this.directory);
+		this.store = switch (store) {
+			case "database" -> new DatabaseBlobStore(this.dataSource);
+			case "filesystem" -> new FileSystemBlobStore(this.directory);
+			default -> {
+				this.s3 = S3ProxyServer.get().client();
+				this.bucket = S3ProxyServer.get().createBucket();
+				yield new S3BlobStore(this.s3, this.bucket, "", S3BlobStore.MIN_PART_SIZE);
+			}
+		};
 		List<FileColumn> columns = List.of(new FileColumn("todo", "attachment", 300_000, List.of("image/*", "text/plain"), true),
 				new FileColumn("todo", "document", MAX, List.of("application/pdf"), true));
 		this.uploads = new BlobUploads(this.store, this.table, columns, MAX, this.now::get, new BlobListener() {
@@ -95,6 +111,9 @@ public abstract class AbstractBlobUploadsTests {
 		assertThat(this.table.find(hash)).isEmpty();
 		assertThat(this.store.contains(hash)).isFalse();
 		assertThat(this.store.staged(BlobUploads.key(hash))).isZero();
+		if (this.bucket != null) {
+			assertThat(S3ProxyServer.get().keys(this.bucket)).isEmpty();
+		}
 	}
 
 	private UploadRefusedException refusal(Runnable upload) {
@@ -105,7 +124,7 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void bytesThatHashToTheNameBecomeAPresentBlob(String storeType) throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(280_000, 1);
@@ -119,7 +138,7 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void bytesThatHashToAnotherNameAreRefusedAndNothingStays(String storeType) throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(1000, 2);
@@ -130,7 +149,7 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void aNameThatIsNotASha256IsRefused(String storeType) throws IOException {
 		use(storeType);
 		for (String name : List.of("abc", "A".repeat(64), "g".repeat(64), "../" + "a".repeat(61))) {
@@ -140,7 +159,7 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void oversizedUploadsAreRefusedAndNothingStays(String storeType) throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(300_001, 4);
@@ -155,7 +174,7 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void aTypeNoFileColumnAcceptsIsRefused(String storeType) throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(10, 5);
@@ -167,8 +186,9 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
-	void aPresentBlobIsAcceptedAgainWithoutStoringIt(String storeType) throws IOException {
+	@ValueSource(strings = { "database", "filesystem", "s3" })
+	void aPresentBlobIsAcceptedAgainWithoutStoringItAndAnotherUserWhoseBytesMatchBecomesAnUploader(String storeType)
+			throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(100, 6);
 		String hash = sha256(content);
@@ -179,13 +199,23 @@ public abstract class AbstractBlobUploadsTests {
 				throw new IOException("the body of a duplicate is not read");
 			}
 		};
-		assertThat(this.uploads.put("bob", hash, "text/plain", 100, unread))
+		assertThat(this.uploads.put("alice", hash, "text/plain", 100, unread))
 			.isEqualTo(new UploadProgress(BlobState.PRESENT, 100, 100, false));
-		assertThat(this.outcomes).containsExactly("STORED", "DEDUPLICATED");
+		assertThat(this.table.uploadedBy(hash, "bob")).isFalse();
+		assertThat(refusal(() -> this.uploads.put("bob", hash, "text/plain", 100,
+				new ByteArrayInputStream(AbstractBlobStoreTests.bytes(100, 60)))).reason())
+			.as("knowing the hash is not enough").isEqualTo(Reason.HASH_MISMATCH);
+		assertThat(this.table.uploadedBy(hash, "bob")).isFalse();
+		assertThat(this.uploads.put("bob", hash, "text/plain", 100, new ByteArrayInputStream(content)))
+			.isEqualTo(new UploadProgress(BlobState.PRESENT, 100, 100, false));
+		assertThat(this.table.uploadedBy(hash, "bob")).isTrue();
+		assertThat(this.table.uploadedBy(hash, "alice")).isTrue();
+		assertThat(stored(hash)).isEqualTo(content);
+		assertThat(this.outcomes).containsExactly("STORED", "DEDUPLICATED", "HASH_MISMATCH", "DEDUPLICATED");
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void aDroppedUploadResumesFromTheOffsetHeadReports(String storeType) throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(DatabaseBlobStore.CHUNK_SIZE + 5000, 7);
@@ -224,7 +254,7 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void concurrentUploadsOfOneHashStoreOneCopy(String storeType) throws Exception {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(DatabaseBlobStore.CHUNK_SIZE + 1, 8);
@@ -262,6 +292,9 @@ public abstract class AbstractBlobUploadsTests {
 				assertThat(files.filter(Files::isRegularFile).toList()).hasSize(1);
 			}
 		}
+		else if ("s3".equals(storeType)) {
+			assertThat(S3ProxyServer.get().keys(this.bucket)).containsExactly("blobs/" + hash);
+		}
 		else {
 			assertThat(new org.springframework.jdbc.core.JdbcTemplate(this.dataSource)
 				.queryForObject("SELECT COUNT(DISTINCT blob_key) FROM _plasma_blob_chunks", Long.class)).isOne();
@@ -269,7 +302,7 @@ public abstract class AbstractBlobUploadsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "database", "filesystem" })
+	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void uploadsRestingLongerThanTheExpiryAreRemoved(String storeType) throws IOException {
 		use(storeType);
 		byte[] content = AbstractBlobStoreTests.bytes(100, 9);
