@@ -22,38 +22,54 @@ final class SampleDatabases {
 		return System.getProperty("plasma.test.database-name", "plasma_it") + "_sample";
 	}
 
+	/**
+	 * Returns the database of one test class, {@link #name()} plus {@code _suffix}, so that the cached
+	 * contexts of two classes never share (and wipe) one database.
+	 */
+	static String name(String suffix) {
+		return name() + "_" + suffix;
+	}
+
 	static boolean selected(String database) {
 		return List.of(System.getProperty("plasma.test.databases", "h2,postgresql,mariadb").split(","))
 			.contains(database);
 	}
 
 	static void postgresql(DynamicPropertyRegistry registry) throws Exception {
+		postgresql(registry, name());
+	}
+
+	static void postgresql(DynamicPropertyRegistry registry, String name) throws Exception {
 		String server = "jdbc:postgresql://127.0.0.1:5432/";
 		try (Connection connection = DriverManager.getConnection(server + "postgres", "postgres", "");
 				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name() + "'")) {
+				ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
 			if (!rs.next()) {
-				statement.execute("CREATE DATABASE " + name());
+				statement.execute("CREATE DATABASE " + name);
 			}
 		}
-		try (Connection connection = DriverManager.getConnection(server + name(), "postgres", "");
+		try (Connection connection = DriverManager.getConnection(server + name, "postgres", "");
 				Statement statement = connection.createStatement()) {
 			statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
 			statement.execute("CREATE SCHEMA public");
 		}
-		registry.add("spring.datasource.url", () -> server + name());
+		registry.add("spring.datasource.url", () -> server + name);
 		registry.add("spring.datasource.username", () -> "postgres");
 		registry.add("spring.datasource.password", () -> "");
 	}
 
 	static void mariadb(DynamicPropertyRegistry registry) throws Exception {
+		mariadb(registry, name());
+	}
+
+	static void mariadb(DynamicPropertyRegistry registry, String name) throws Exception {
 		String server = "jdbc:mariadb://127.0.0.1:3306/";
 		try (Connection connection = DriverManager.getConnection(server, "root", "");
 				Statement statement = connection.createStatement()) {
-			statement.execute("DROP DATABASE IF EXISTS " + name());
-			statement.execute("CREATE DATABASE " + name());
+			statement.execute("DROP DATABASE IF EXISTS " + name);
+			statement.execute("CREATE DATABASE " + name);
 		}
-		registry.add("spring.datasource.url", () -> server + name());
+		registry.add("spring.datasource.url", () -> server + name);
 		registry.add("spring.datasource.username", () -> "root");
 		registry.add("spring.datasource.password", () -> "");
 	}
