@@ -1,12 +1,47 @@
 package dev.plasma.bench;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 /**
- * What every benchmark command shares: parsing whole-number options and the watchdog that stops a run
- * over its time budget.
+ * What every benchmark command shares: parsing whole-number options, the watchdog that stops a run
+ * over its time budget, and an empty database on the local PostgreSQL server.
  */
 public final class BenchSupport {
 
+	private static final String POSTGRESQL_SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+
 	private BenchSupport() {
+	}
+
+	/**
+	 * Creates a database on the local PostgreSQL server (user {@code postgres}, trust authentication) if
+	 * it is missing, and empties its {@code public} schema.
+	 * @param name the database, a plain lower-case identifier
+	 * @return its JDBC URL
+	 * @throws SQLException when the server is not reachable
+	 */
+	public static String freshPostgresDatabase(String name) throws SQLException {
+		if (!name.matches("[a-z_][a-z0-9_]*")) {
+			throw new IllegalArgumentException("a database name must be a plain lower-case identifier, not '" + name + "'");
+		}
+		try (Connection connection = DriverManager.getConnection(POSTGRESQL_SERVER + "postgres", "postgres", "");
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+			if (!rs.next()) {
+				statement.execute("CREATE DATABASE " + name);
+			}
+		}
+		String url = POSTGRESQL_SERVER + name;
+		try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+				Statement statement = connection.createStatement()) {
+			statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
+			statement.execute("CREATE SCHEMA public");
+		}
+		return url;
 	}
 
 	/**
