@@ -5,16 +5,93 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * What every benchmark command shares: parsing whole-number options, the watchdog that stops a run
- * over its time budget, and an empty database on the local PostgreSQL server.
+ * What every benchmark command shares: running it (usage errors, the watchdog that stops a run over its
+ * time budget, exit statuses), parsing {@code --name value} options and whole numbers, and an empty
+ * database on the local PostgreSQL server.
  */
 public final class BenchSupport {
 
 	private static final String POSTGRESQL_SERVER = "jdbc:postgresql://127.0.0.1:5432/";
 
 	private BenchSupport() {
+	}
+
+	/**
+	 * Runs a benchmark command: parses its options (a usage error prints the message and the usage), arms
+	 * the watchdog, quiets Liquibase and measures.
+	 * @param <T> the benchmark
+	 * @param args the options after the command
+	 * @param parse makes the benchmark from its options; throws {@link IllegalArgumentException} on a
+	 * usage error
+	 * @param usage printed after a usage error
+	 * @param budgetSeconds the most the benchmark may take
+	 * @param measurement runs it and tells whether every target was met
+	 * @return the exit status: 0 every target met, 1 one missed, 2 a usage error or a failed run (the
+	 * watchdog halts the JVM with 3)
+	 */
+	public static <T> int run(String[] args, Function<String[], T> parse, String usage, ToLongFunction<T> budgetSeconds,
+			Measurement<T> measurement) {
+		T benchmark;
+		try {
+			benchmark = parse.apply(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("plasma-bench: " + ex.getMessage());
+			System.err.print(usage);
+			return 2;
+		}
+		Logger.getLogger("liquibase").setLevel(Level.WARNING);
+		startWatchdog(budgetSeconds.applyAsLong(benchmark));
+		try {
+			return measurement.measure(benchmark) ? 0 : 1;
+		}
+		catch (Exception ex) {
+			System.err.println("plasma-bench: run failed: " + ex);
+			ex.printStackTrace(System.err);
+			return 2;
+		}
+	}
+
+	/**
+	 * Reads {@code --name value} pairs.
+	 * @param args the options
+	 * @return the values by option name, in the order given (a repeated option keeps its last value)
+	 * @throws IllegalArgumentException when an option has no value
+	 */
+	public static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i += 2) {
+			if (i + 1 == args.length) {
+				throw new IllegalArgumentException("option " + args[i] + " needs a value");
+			}
+			options.put(args[i], args[i + 1]);
+		}
+		return options;
+	}
+
+	/**
+	 * Runs a parsed benchmark.
+	 * @param <T> the benchmark
+	 */
+	@FunctionalInterface
+	public interface Measurement<T> {
+
+		/**
+		 * Measures.
+		 * @param benchmark the benchmark
+		 * @return whether every target was met
+		 * @throws Exception when the run failed
+		 */
+		boolean measure(T benchmark) throws Exception;
+
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,25 +100,7 @@ public final class BlobBenchmark {
 	 * @return the exit status
 	 */
 	public static int run(String[] args) {
-		BlobBenchmark benchmark;
-		try {
-			benchmark = parse(args);
-		}
-		catch (IllegalArgumentException ex) {
-			System.err.println("plasma-bench: " + ex.getMessage());
-			System.err.print(USAGE);
-			return 2;
-		}
-		java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-		BenchSupport.startWatchdog(BUDGET_SECONDS);
-		try {
-			return benchmark.measure() ? 0 : 1;
-		}
-		catch (Exception ex) {
-			System.err.println("plasma-bench: run failed: " + ex);
-			ex.printStackTrace(System.err);
-			return 2;
-		}
+		return BenchSupport.run(args, BlobBenchmark::parse, USAGE, (benchmark) -> BUDGET_SECONDS, BlobBenchmark::measure);
 	}
 
 	static BlobBenchmark parse(String[] args) {
@@ -129,13 +112,9 @@ public final class BlobBenchmark {
 		int concurrentSizeMb = 10;
 		int downloadsPerClient = 4;
 		List<String> stores = List.of("database", "filesystem");
-		List<String> rest = new ArrayList<>(Arrays.asList(args));
-		while (!rest.isEmpty()) {
-			String name = rest.remove(0);
-			if (rest.isEmpty()) {
-				throw new IllegalArgumentException("option " + name + " needs a value");
-			}
-			String value = rest.remove(0);
+		for (Map.Entry<String, String> option : BenchSupport.options(args).entrySet()) {
+			String name = option.getKey();
+			String value = option.getValue();
 			switch (name) {
 				case "--db" -> {
 					database = value.toLowerCase(Locale.ROOT);
@@ -183,6 +162,10 @@ public final class BlobBenchmark {
 		boolean met = heapCapped;
 		try {
 			Payload payload = Payload.create(work.resolve("payload.bin"), this.size);
+			long hashing = System.nanoTime();
+			payload.hash(0, this.size);
+			print("sha-256", String.format(Locale.ROOT, "%.1f MiB/s on this JVM, one thread (an upload hashes every byte;"
+					+ " the direct copy does not)", rate(System.nanoTime() - hashing)));
 			long variants = 0;
 			for (String store : this.stores) {
 				met &= measureStore(store, payload, work, variants);
