@@ -5,6 +5,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.plasma.bench.access.ReadRulesBenchmark;
+import dev.plasma.bench.blob.BlobBenchmark;
 import dev.plasma.bench.compaction.CompactionBenchmark;
 import dev.plasma.bench.replica.ReplicaBenchmark;
 import dev.plasma.bench.sync.SyncLoadBenchmark;
@@ -31,6 +32,9 @@ public final class BenchMain {
 		}
 		if (args.length > 0 && args[0].equals(ReplicaBenchmark.COMMAND)) {
 			System.exit(ReplicaBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		if (args.length > 0 && args[0].equals(BlobBenchmark.COMMAND)) {
+			System.exit(BlobBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
 		}
 		if (args.length > 0 && args[0].equals(ReadRulesBenchmark.COMMAND)) {
 			System.exit(ReadRulesBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));

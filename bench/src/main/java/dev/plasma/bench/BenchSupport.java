@@ -5,24 +5,110 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * What every benchmark command shares: parsing options, running a command with the watchdog that stops a
- * run over its time budget, and fresh PostgreSQL databases with pools on them.
+ * What every benchmark command shares: running it (usage errors, the watchdog that stops a run over its
+ * time budget, exit statuses), parsing {@code --name value} options and whole numbers, and fresh
+ * PostgreSQL databases with pools on them.
  */
 public final class BenchSupport {
 
+	private static final String POSTGRESQL_SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+
 	private BenchSupport() {
+	}
+
+	/**
+	 * Runs a benchmark command: parses its options (a usage error prints the message and the usage), arms
+	 * the watchdog, quiets Liquibase and measures.
+	 * @param <T> the benchmark
+	 * @param args the options after the command
+	 * @param parse makes the benchmark from its options; throws {@link IllegalArgumentException} on a
+	 * usage error
+	 * @param usage printed after a usage error
+	 * @param budgetSeconds the most the benchmark may take
+	 * @param measurement runs it and tells whether every target was met
+	 * @return the exit status: 0 every target met, 1 one missed, 2 a usage error or a failed run (the
+	 * watchdog halts the JVM with 3)
+	 */
+	public static <T> int run(String[] args, Function<String[], T> parse, String usage, ToLongFunction<T> budgetSeconds,
+			Measurement<T> measurement) {
+		T benchmark;
+		try {
+			benchmark = parse.apply(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("plasma-bench: " + ex.getMessage());
+			System.err.print(usage);
+			return 2;
+		}
+		Logger.getLogger("liquibase").setLevel(Level.WARNING);
+		startWatchdog(budgetSeconds.applyAsLong(benchmark));
+		try {
+			return measurement.measure(benchmark) ? 0 : 1;
+		}
+		catch (Exception ex) {
+			System.err.println("plasma-bench: run failed: " + ex);
+			ex.printStackTrace(System.err);
+			return 2;
+		}
+	}
+
+	/**
+	 * Reads {@code --name value} pairs.
+	 * @param args the options
+	 * @return the values by option name, in the order given (a repeated option keeps its last value)
+	 * @throws IllegalArgumentException when an option has no value
+	 */
+	public static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i += 2) {
+			if (i + 1 == args.length) {
+				throw new IllegalArgumentException("option " + args[i] + " needs a value");
+			}
+			options.put(args[i], args[i + 1]);
+		}
+		return options;
+	}
+
+	/**
+	 * Runs a parsed benchmark.
+	 * @param <T> the benchmark
+	 */
+	@FunctionalInterface
+	public interface Measurement<T> {
+
+		/**
+		 * Measures.
+		 * @param benchmark the benchmark
+		 * @return whether every target was met
+		 * @throws Exception when the run failed
+		 */
+		boolean measure(T benchmark) throws Exception;
+
+	}
+
+	/**
+	 * Creates a database on the local PostgreSQL server (user {@code postgres}, trust authentication) if
+	 * it is missing, and empties its {@code public} schema.
+	 * @param name the database, a plain lower-case identifier
+	 * @return its JDBC URL
+	 * @throws SQLException when the server is not reachable
+	 */
+	public static String freshPostgresDatabase(String name) throws SQLException {
+		if (!name.matches("[a-z_][a-z0-9_]*")) {
+			throw new IllegalArgumentException("a database name must be a plain lower-case identifier, not '" + name + "'");
+		}
+		return freshPostgresDatabase(POSTGRESQL_SERVER, "postgres", name);
 	}
 
 	/**
@@ -69,60 +155,6 @@ public final class BenchSupport {
 	}
 
 	/**
-	 * Runs a benchmark command: parses its options (a usage error prints the usage and returns 2), quiets
-	 * Liquibase, starts the watchdog and measures.
-	 * @param <T> the benchmark
-	 * @param args the options after the command
-	 * @param usage the command's usage text
-	 * @param parse parses the options, throwing {@link IllegalArgumentException} naming a bad one
-	 * @param budgetSeconds the run's time budget
-	 * @param measure runs it, returning whether every target was met
-	 * @return the exit status: 0 when every target was met, 1 when one was missed, 2 on a usage error or a
-	 * failed run
-	 */
-	public static <T> int runCommand(String[] args, String usage, Function<String[], T> parse,
-			ToLongFunction<T> budgetSeconds, Measure<T> measure) {
-		T benchmark;
-		try {
-			benchmark = parse.apply(args);
-		}
-		catch (IllegalArgumentException ex) {
-			System.err.println("plasma-bench: " + ex.getMessage());
-			System.err.print(usage);
-			return 2;
-		}
-		java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-		startWatchdog(budgetSeconds.applyAsLong(benchmark));
-		try {
-			return measure.run(benchmark) ? 0 : 1;
-		}
-		catch (Exception ex) {
-			System.err.println("plasma-bench: run failed: " + ex);
-			ex.printStackTrace(System.err);
-			return 2;
-		}
-	}
-
-	/**
-	 * Splits {@code --name value} options into a map, in order.
-	 * @param args the options
-	 * @return the value of each option
-	 * @throws IllegalArgumentException when an option has no value
-	 */
-	public static Map<String, String> options(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		List<String> rest = new ArrayList<>(Arrays.asList(args));
-		while (!rest.isEmpty()) {
-			String name = rest.remove(0);
-			if (rest.isEmpty()) {
-				throw new IllegalArgumentException("option " + name + " needs a value");
-			}
-			options.put(name, rest.remove(0));
-		}
-		return options;
-	}
-
-	/**
 	 * Creates a database on a PostgreSQL server if it is missing and resets its {@code public} schema.
 	 * @param server the server's JDBC URL ending in {@code /}
 	 * @param user the user (no password)
@@ -165,23 +197,6 @@ public final class BenchSupport {
 		config.setMinimumIdle(size);
 		config.setConnectionTimeout(10_000);
 		return new HikariDataSource(config);
-	}
-
-	/**
-	 * Runs a parsed benchmark.
-	 * @param <T> the benchmark
-	 */
-	@FunctionalInterface
-	public interface Measure<T> {
-
-		/**
-		 * Runs the benchmark.
-		 * @param benchmark the benchmark
-		 * @return whether every target was met
-		 * @throws Exception when the run failed
-		 */
-		boolean run(T benchmark) throws Exception;
-
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.plasma.sample;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -13,6 +15,10 @@ import dev.plasma.mutation.PlasmaMutator;
  * mutation's origin. A thrown exception marks the mutation failed (its writes roll back, the client is
  * not wedged); {@link MutationDeniedException} marks it denied, with the same message whether the row is
  * missing or belongs to someone else, so a push never reveals which.
+ * <p>
+ * {@code attachFile} sets or clears a todo's {@code attachment}, a Plasma file column: Plasma fails the
+ * mutation as denied when the user neither uploaded the referenced blob nor may read a row referencing it,
+ * or when it would replace an attached file by another (the column is immutable: detach first).
  */
 @Component
 class TodoMutators {
@@ -21,9 +27,12 @@ class TodoMutators {
 
 	private final Lists lists;
 
-	TodoMutators(JdbcClient jdbc, Lists lists) {
+	private final JsonMapper mapper;
+
+	TodoMutators(JdbcClient jdbc, Lists lists, JsonMapper mapper) {
 		this.jdbc = jdbc;
 		this.lists = lists;
+		this.mapper = mapper;
 	}
 
 	@PlasmaMutator("createList")
@@ -82,6 +91,13 @@ class TodoMutators {
 	void deleteTodo(DeleteTodo args, MutationContext context) {
 		requireWritableTodo(args.id(), context);
 		this.jdbc.sql("DELETE FROM todos WHERE id = ?").param(args.id()).update();
+	}
+
+	@PlasmaMutator("attachFile")
+	void attachFile(AttachFile args, MutationContext context) {
+		requireWritableTodo(args.todoId(), context);
+		String reference = (args.file() != null) ? args.file().toJson(this.mapper) : null;
+		this.jdbc.sql("UPDATE todos SET attachment = ? WHERE id = ?").params(reference, args.todoId()).update();
 	}
 
 	private void requireOwner(Share args, MutationContext context) {
@@ -143,6 +159,14 @@ class TodoMutators {
 	 * @param done the new state, or {@code null}
 	 */
 	record UpdateTodo(String id, String text, Boolean done) {
+	}
+
+	/**
+	 * Arguments of {@code attachFile}.
+	 * @param todoId the todo
+	 * @param file the uploaded file to attach, or {@code null} to detach the todo's file
+	 */
+	record AttachFile(String todoId, FileRef file) {
 	}
 
 	/**

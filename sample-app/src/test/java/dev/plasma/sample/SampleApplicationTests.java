@@ -49,7 +49,7 @@ class SampleApplicationTests {
 		Map<String, Object> entry = entries.get(0);
 		assertThat(entry.get("op")).isEqualTo("put");
 		assertThat(entry.get("value"))
-			.isEqualTo("{\"id\":\"todo-1\",\"text\":\"Buy milk\",\"done\":false,\"created_at\":1700000000000,\"list_id\":null}");
+			.isEqualTo("{\"id\":\"todo-1\",\"text\":\"Buy milk\",\"done\":false,\"created_at\":1700000000000,\"list_id\":null,\"attachment\":null}");
 		assertThat(entry.get("client_group_id")).isNull();
 		assertThat(entry.get("mutation_id")).isNull();
 	}

@@ -22,6 +22,14 @@ final class SampleDatabases {
 		return System.getProperty("plasma.test.database-name", "plasma_it") + "_sample";
 	}
 
+	/**
+	 * Returns the database of one test class, {@link #name()} plus {@code _suffix}, so that the cached
+	 * contexts of two classes never share (and wipe) one database.
+	 */
+	static String name(String suffix) {
+		return name() + "_" + suffix;
+	}
+
 	static boolean selected(String database) {
 		return List.of(System.getProperty("plasma.test.databases", "h2,postgresql,postgresql-replica,mariadb").split(","))
 			.contains(database);
@@ -54,13 +62,17 @@ final class SampleDatabases {
 	}
 
 	static void mariadb(DynamicPropertyRegistry registry) throws Exception {
+		mariadb(registry, name());
+	}
+
+	static void mariadb(DynamicPropertyRegistry registry, String name) throws Exception {
 		String server = "jdbc:mariadb://127.0.0.1:3306/";
 		try (Connection connection = DriverManager.getConnection(server, "root", "");
 				Statement statement = connection.createStatement()) {
-			statement.execute("DROP DATABASE IF EXISTS " + name());
-			statement.execute("CREATE DATABASE " + name());
+			statement.execute("DROP DATABASE IF EXISTS " + name);
+			statement.execute("CREATE DATABASE " + name);
 		}
-		registry.add("spring.datasource.url", () -> server + name());
+		registry.add("spring.datasource.url", () -> server + name);
 		registry.add("spring.datasource.username", () -> "root");
 		registry.add("spring.datasource.password", () -> "");
 	}

@@ -131,7 +131,7 @@ public final class ReadRulesBenchmark {
 	 * @return the exit status
 	 */
 	public static int run(String[] args) {
-		return BenchSupport.runCommand(args, USAGE, ReadRulesBenchmark::parse, (benchmark) -> 110,
+		return BenchSupport.run(args, ReadRulesBenchmark::parse, USAGE, (benchmark) -> 110,
 				ReadRulesBenchmark::measure);
 	}
 

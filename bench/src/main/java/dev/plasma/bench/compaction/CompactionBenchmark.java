@@ -128,7 +128,7 @@ public final class CompactionBenchmark {
 	 * @return the exit status
 	 */
 	public static int run(String[] args) {
-		return BenchSupport.runCommand(args, USAGE, CompactionBenchmark::parse, CompactionBenchmark::budgetSeconds,
+		return BenchSupport.run(args, CompactionBenchmark::parse, USAGE, CompactionBenchmark::budgetSeconds,
 				CompactionBenchmark::runRounds);
 	}
 

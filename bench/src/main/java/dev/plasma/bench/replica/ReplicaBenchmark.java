@@ -100,7 +100,7 @@ public final class ReplicaBenchmark {
 	 * @return the exit status
 	 */
 	public static int run(String[] args) {
-		return BenchSupport.runCommand(args, USAGE, ReplicaBenchmark::parse, (benchmark) -> 100, ReplicaBenchmark::measure);
+		return BenchSupport.run(args, ReplicaBenchmark::parse, USAGE, (benchmark) -> 100, ReplicaBenchmark::measure);
 	}
 
 	static ReplicaBenchmark parse(String[] args) {
