@@ -28,7 +28,8 @@ import dev.plasma.poke.PokeBus;
  * every instance with members in that room re-reads the room's rows and sends the full member list to
  * its members in it. Where the bus does not carry other instances' room changes (polling databases),
  * each instance re-reads all its rooms with one query every poll interval and sends a room's list when
- * it differs from the one sent last. Every half heartbeat an instance extends its rows' expiry to one
+ * it differs from the one sent last (reads of one instance run one at a time, so a list never overtakes a
+ * newer one). Every half heartbeat an instance extends its rows' expiry to one
  * and a half heartbeats ahead and deletes other instances' expired rows (an instance that died), so a
  * member disappears within two heartbeats of its instance's death; a closed connection leaves at once.
  */
@@ -51,6 +52,8 @@ public class PresenceRooms implements PokeBus.Subscriber, SmartLifecycle {
 	private final Map<String, Map<PresenceListener, String>> local = new ConcurrentHashMap<>();
 
 	private final Map<String, List<PresenceMember>> lastSent = new ConcurrentHashMap<>();
+
+	private final Object reads = new Object();
 
 	private volatile boolean running;
 
@@ -174,8 +177,9 @@ public class PresenceRooms implements PokeBus.Subscriber, SmartLifecycle {
 		if (!this.local.containsKey(room)) {
 			return;
 		}
-		List<PresenceMember> members = this.table.read(List.of(room)).getOrDefault(room, List.of());
-		send(room, members);
+		synchronized (this.reads) {
+			send(room, this.table.read(List.of(room)).getOrDefault(room, List.of()));
+		}
 	}
 
 	private void send(String room, List<PresenceMember> members) {
@@ -245,14 +249,16 @@ public class PresenceRooms implements PokeBus.Subscriber, SmartLifecycle {
 				this.lastSent.clear();
 				return;
 			}
-			Map<String, List<PresenceMember>> current = this.table.read(this.local.keySet());
-			for (String room : this.local.keySet()) {
-				List<PresenceMember> members = current.getOrDefault(room, List.of());
-				if (!Objects.equals(members, this.lastSent.get(room))) {
-					send(room, members);
+			synchronized (this.reads) {
+				Map<String, List<PresenceMember>> current = this.table.read(this.local.keySet());
+				for (String room : this.local.keySet()) {
+					List<PresenceMember> members = current.getOrDefault(room, List.of());
+					if (!Objects.equals(members, this.lastSent.get(room))) {
+						send(room, members);
+					}
 				}
+				this.lastSent.keySet().retainAll(this.local.keySet());
 			}
-			this.lastSent.keySet().retainAll(this.local.keySet());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Plasma: reading presence rooms failed: " + ex.getMessage());

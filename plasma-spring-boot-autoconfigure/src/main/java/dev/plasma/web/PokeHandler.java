@@ -106,9 +106,7 @@ public class PokeHandler {
 				this.hub.catchUp(connection, lastSeen);
 			}
 		}, this.sseTimeout);
-		stream.headers().set(HttpHeaders.CACHE_CONTROL, "no-cache");
-		stream.headers().set("X-Accel-Buffering", "no");
-		return stream;
+		return new UnbufferedStreamResponse(stream);
 	}
 
 	/**
