@@ -272,7 +272,7 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 	}
 
 	private void dispatchLoop() {
-		long backoff = 0;
+		Backoff backoff = new Backoff(100);
 		while (this.running) {
 			try {
 				if (this.dispatched < 0) {
@@ -291,7 +291,7 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 				}
 				dispatch(this.dispatched, upTo, sequencedAt);
 				this.dispatched = upTo;
-				backoff = 0;
+				backoff.reset();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -301,13 +301,8 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 				if (!this.running) {
 					return;
 				}
-				backoff = Math.min(5000, Math.max(100, backoff * 2));
-				logger.warn("Plasma: dispatching pokes failed, retrying in " + backoff + " ms: " + ex.getMessage());
-				try {
-					Thread.sleep(backoff);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
+				logger.warn("Plasma: dispatching pokes failed, retrying in " + backoff.next() + " ms: " + ex.getMessage());
+				if (!backoff.sleep()) {
 					return;
 				}
 			}

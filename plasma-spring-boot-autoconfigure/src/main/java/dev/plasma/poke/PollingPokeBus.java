@@ -9,8 +9,6 @@ import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
-
 import dev.plasma.changelog.SequencerStateRepository;
 
 /**
@@ -19,7 +17,7 @@ import dev.plasma.changelog.SequencerStateRepository;
  * of connections, and announces a move. This instance's own signals are delivered at once. Room changes
  * of other instances are not delivered: presence polls its rooms itself.
  */
-public class PollingPokeBus implements PokeBus, SmartLifecycle {
+public class PollingPokeBus extends ThreadedPokeBus {
 
 	private static final Log logger = LogFactory.getLog(PollingPokeBus.class);
 
@@ -27,13 +25,7 @@ public class PollingPokeBus implements PokeBus, SmartLifecycle {
 
 	private final Duration pollInterval;
 
-	private final LocalDelivery delivery = new LocalDelivery();
-
 	private volatile long seen = -1;
-
-	private volatile boolean running;
-
-	private Thread thread;
 
 	/**
 	 * Creates the bus.
@@ -41,23 +33,19 @@ public class PollingPokeBus implements PokeBus, SmartLifecycle {
 	 * @param pollInterval the pause between two reads of the head
 	 */
 	public PollingPokeBus(DataSource dataSource, Duration pollInterval) {
+		super("plasma-poke-poll");
 		this.dataSource = dataSource;
 		this.pollInterval = pollInterval;
 	}
 
 	@Override
 	public void publishHead(HeadAdvanced head) {
-		this.delivery.head(head);
+		delivery().head(head);
 	}
 
 	@Override
 	public void publishRoom(String room) {
-		this.delivery.room(room);
-	}
-
-	@Override
-	public void subscribe(Subscriber subscriber) {
-		this.delivery.add(subscriber);
+		delivery().room(room);
 	}
 
 	@Override
@@ -66,42 +54,21 @@ public class PollingPokeBus implements PokeBus, SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		this.running = true;
-		this.thread = new Thread(this::run, "plasma-poke-poll");
-		this.thread.setDaemon(true);
-		this.thread.start();
-	}
-
-	@Override
-	public synchronized void stop() {
-		this.running = false;
-		if (this.thread != null) {
-			this.thread.interrupt();
-			this.thread = null;
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	private void run() {
-		long backoff = 0;
-		while (this.running) {
+	void listen() {
+		Backoff backoff = new Backoff(200);
+		while (isRunning()) {
 			try {
-				Thread.sleep(Math.max(this.pollInterval.toMillis(), backoff));
+				Thread.sleep(Math.max(this.pollInterval.toMillis(), backoff.current()));
 				long head;
 				try (Connection connection = this.dataSource.getConnection()) {
 					head = SequencerStateRepository.readHead(connection);
 				}
-				backoff = 0;
+				backoff.reset();
 				if (head > this.seen) {
 					boolean first = this.seen < 0;
 					this.seen = head;
 					if (!first) {
-						this.delivery.head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, head, System.currentTimeMillis()));
+						delivery().head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, head, System.currentTimeMillis()));
 					}
 				}
 			}
@@ -110,8 +77,7 @@ public class PollingPokeBus implements PokeBus, SmartLifecycle {
 				return;
 			}
 			catch (SQLException | RuntimeException ex) {
-				backoff = Math.min(5000, Math.max(200, backoff * 2));
-				logger.warn("Plasma: reading the change log's head for pokes failed, retrying in " + backoff + " ms: "
+				logger.warn("Plasma: reading the change log's head for pokes failed, retrying in " + backoff.next() + " ms: "
 						+ ex.getMessage());
 			}
 		}

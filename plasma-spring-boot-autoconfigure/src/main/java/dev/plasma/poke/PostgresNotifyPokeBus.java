@@ -11,7 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.plasma.changelog.SequencerStateRepository;
@@ -27,7 +26,7 @@ import dev.plasma.changelog.SequencerStateRepository;
  * and, once listening again, reads the head once, so a move missed while disconnected still leads to
  * pokes (every instance re-reads audiences from the change log, so nothing but the delay is lost).
  */
-public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
+public class PostgresNotifyPokeBus extends ThreadedPokeBus {
 
 	/** Channel of head moves. */
 	public static final String HEAD_CHANNEL = "plasma_poke";
@@ -43,13 +42,7 @@ public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
 
 	private final DedicatedConnectionFactory connections;
 
-	private final LocalDelivery delivery = new LocalDelivery();
-
-	private volatile boolean running;
-
 	private volatile Connection listening;
-
-	private Thread thread;
 
 	/**
 	 * Creates the bus.
@@ -57,19 +50,20 @@ public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
 	 * @param connections opens the dedicated listening connection
 	 */
 	public PostgresNotifyPokeBus(DataSource dataSource, DedicatedConnectionFactory connections) {
+		super("plasma-poke-listen");
 		this.pool = new JdbcTemplate(dataSource);
 		this.connections = connections;
 	}
 
 	@Override
 	public void publishHead(HeadAdvanced head) {
-		this.delivery.head(head);
+		delivery().head(head);
 		notify(HEAD_CHANNEL, head.version() + ":" + head.sequencedAt());
 	}
 
 	@Override
 	public void publishRoom(String room) {
-		this.delivery.room(room);
+		delivery().room(room);
 		notify(ROOM_CHANNEL, room);
 	}
 
@@ -80,11 +74,6 @@ public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.warn("Plasma: NOTIFY " + channel + " failed; other instances learn of it later: " + ex.getMessage());
 		}
-	}
-
-	@Override
-	public void subscribe(Subscriber subscriber) {
-		this.delivery.add(subscriber);
 	}
 
 	@Override
@@ -101,32 +90,15 @@ public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		this.running = true;
-		this.thread = new Thread(this::run, "plasma-poke-listen");
-		this.thread.setDaemon(true);
-		this.thread.start();
-	}
-
-	@Override
-	public synchronized void stop() {
-		this.running = false;
-		if (this.thread != null) {
-			this.thread.interrupt();
-			this.thread = null;
-		}
+	void stopped() {
 		closeQuietly(this.listening);
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	private void run() {
-		long backoff = 0;
+	void listen() {
+		Backoff backoff = new Backoff(200);
 		boolean reconnected = false;
-		while (this.running) {
+		while (isRunning()) {
 			Connection connection = null;
 			try {
 				connection = this.connections.open();
@@ -138,12 +110,12 @@ public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
 				this.listening = connection;
 				if (reconnected) {
 					long head = SequencerStateRepository.readHead(connection);
-					this.delivery.head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, head, System.currentTimeMillis()));
+					delivery().head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, head, System.currentTimeMillis()));
 					logger.info("Plasma: listening for pokes again");
 				}
-				backoff = 0;
+				backoff.reset();
 				PGConnection notifications = connection.unwrap(PGConnection.class);
-				while (this.running) {
+				while (isRunning()) {
 					PGNotification[] received = notifications.getNotifications(WAIT_MILLIS);
 					if (received != null) {
 						for (PGNotification notification : received) {
@@ -157,18 +129,13 @@ public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
 			catch (SQLException | RuntimeException ex) {
 				this.listening = null;
 				closeQuietly(connection);
-				if (!this.running) {
+				if (!isRunning()) {
 					return;
 				}
 				reconnected = true;
-				backoff = Math.min(5000, Math.max(200, backoff * 2));
-				logger.warn("Plasma: the poke listener's connection failed, reconnecting in " + backoff + " ms: "
+				logger.warn("Plasma: the poke listener's connection failed, reconnecting in " + backoff.next() + " ms: "
 						+ ex.getMessage());
-				try {
-					Thread.sleep(backoff);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
+				if (!backoff.sleep()) {
 					return;
 				}
 			}
@@ -181,14 +148,14 @@ public class PostgresNotifyPokeBus implements PokeBus, SmartLifecycle {
 			try {
 				long version = Long.parseLong((colon < 0) ? payload : payload.substring(0, colon));
 				long sequencedAt = (colon < 0) ? System.currentTimeMillis() : Long.parseLong(payload.substring(colon + 1));
-				this.delivery.head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, version, sequencedAt));
+				delivery().head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, version, sequencedAt));
 			}
 			catch (NumberFormatException ex) {
 				logger.debug("Plasma: ignoring a malformed poke notification");
 			}
 		}
 		else if (ROOM_CHANNEL.equals(channel)) {
-			this.delivery.room(payload);
+			delivery().room(payload);
 		}
 	}
 
