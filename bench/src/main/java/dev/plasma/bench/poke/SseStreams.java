@@ -36,6 +36,8 @@ final class SseStreams {
 
 		private boolean poke;
 
+		private long id = -1;
+
 		private final StringBuilder line = new StringBuilder();
 
 		Stream(int instance, String user) {
@@ -66,14 +68,19 @@ final class SseStreams {
 		}
 
 		private void line(String line) {
-			if (line.startsWith("event:")) {
-				this.poke = line.endsWith("poke");
+			if (line.isEmpty()) {
+				if (this.poke) {
+					this.lastPokeId.set(this.id);
+					this.lastPokeAt.set(System.currentTimeMillis());
+					this.pokes.incrementAndGet();
+				}
+				this.poke = false;
 			}
-			else if (line.startsWith("id:") && this.poke) {
-				long now = System.currentTimeMillis();
-				this.lastPokeId.set(Long.parseLong(line.substring(3).trim()));
-				this.lastPokeAt.set(now);
-				this.pokes.incrementAndGet();
+			else if (line.startsWith("event:")) {
+				this.poke = line.substring(6).trim().equals("poke");
+			}
+			else if (line.startsWith("id:")) {
+				this.id = Long.parseLong(line.substring(3).trim());
 			}
 		}
 
@@ -98,12 +105,13 @@ final class SseStreams {
 	private final List<Stream> streams = new ArrayList<>();
 
 	/**
-	 * Opens the streams, spread round-robin over the instances, user {@code i % users} on stream {@code i}.
+	 * Opens the streams: stream {@code i} for user {@code i % users}, on instance {@code (i / users) % ports},
+	 * so each user's streams are spread over the instances.
 	 */
 	List<Stream> open(List<Integer> ports, int connections, int users) throws Exception {
 		List<CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>>> pending = new ArrayList<>();
 		for (int i = 0; i < connections; i++) {
-			int instance = i % ports.size();
+			int instance = (i / users) % ports.size();
 			Stream stream = new Stream(instance, "user" + (i % users));
 			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(instance) + "/plasma/poke"))
 				.header("X-User", stream.user)
