@@ -121,7 +121,11 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 		}
 		connection.attach(this);
 		this.counts.get(connection.transport()).incrementAndGet();
-		this.byUser.computeIfAbsent(connection.user(), (user) -> ConcurrentHashMap.newKeySet()).add(connection);
+		this.byUser.compute(connection.user(), (user, connections) -> {
+			Set<PokeConnection> set = (connections != null) ? connections : ConcurrentHashMap.newKeySet();
+			set.add(connection);
+			return set;
+		});
 		return true;
 	}
 
@@ -144,11 +148,14 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 			}
 			connection.markClosed();
 		}
-		Set<PokeConnection> connections = this.byUser.get(connection.user());
-		if (connections != null && connections.remove(connection)) {
+		boolean[] removed = new boolean[1];
+		this.byUser.computeIfPresent(connection.user(), (user, set) -> {
+			removed[0] = set.remove(connection);
+			return set.isEmpty() ? null : set;
+		});
+		if (removed[0]) {
 			this.total.decrementAndGet();
 			this.counts.get(connection.transport()).decrementAndGet();
-			this.byUser.computeIfPresent(connection.user(), (user, set) -> set.isEmpty() ? null : set);
 		}
 		try {
 			connection.end();
