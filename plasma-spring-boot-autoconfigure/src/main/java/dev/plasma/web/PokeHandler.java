@@ -87,6 +87,12 @@ public class PokeHandler {
 		}
 		long lastSeen = lastEventId(servletRequest.getHeader("Last-Event-ID"));
 		ServerResponse stream = ServerResponse.sse((sse) -> {
+			try {
+				sse.comment(" hb").send();
+			}
+			catch (IOException ex) {
+				return;
+			}
 			SsePokeConnection connection = new SsePokeConnection(user, sse);
 			if (!this.hub.register(connection)) {
 				sse.complete();
@@ -95,13 +101,6 @@ public class PokeHandler {
 			sse.onTimeout(() -> this.hub.drop(connection));
 			sse.onComplete(() -> this.hub.drop(connection));
 			sse.onError((ex) -> this.hub.drop(connection));
-			try {
-				sse.comment(" hb").send();
-			}
-			catch (IOException ex) {
-				this.hub.drop(connection);
-				return;
-			}
 			if (lastSeen >= 0) {
 				this.hub.catchUp(connection, lastSeen);
 			}
