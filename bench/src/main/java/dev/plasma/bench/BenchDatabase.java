@@ -14,11 +14,11 @@ import com.zaxxer.hikari.HikariDataSource;
  * The databases a benchmark runs against, all on this machine: the {@code plasma_bench} database of the
  * local PostgreSQL or MariaDB server, wiped by {@link #prepare()}, or an H2 in-memory database.
  */
-enum BenchDatabase {
+public enum BenchDatabase {
 
 	POSTGRESQL("postgresql", "jdbc:postgresql://127.0.0.1:5432/", "postgres") {
 		@Override
-		String prepare() throws SQLException {
+		public String prepare() throws SQLException {
 			try (Connection connection = DriverManager.getConnection(this.server + "postgres", this.user, "");
 					Statement statement = connection.createStatement();
 					ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + NAME + "'")) {
@@ -64,7 +64,7 @@ enum BenchDatabase {
 
 	MARIADB("mariadb", "jdbc:mariadb://127.0.0.1:3306/", "root") {
 		@Override
-		String prepare() throws SQLException {
+		public String prepare() throws SQLException {
 			try (Connection connection = DriverManager.getConnection(this.server, this.user, "");
 					Statement statement = connection.createStatement()) {
 				statement.execute("DROP DATABASE IF EXISTS " + NAME);
@@ -96,7 +96,7 @@ enum BenchDatabase {
 
 	H2("h2", "jdbc:h2:mem:", "sa") {
 		@Override
-		String prepare() {
+		public String prepare() {
 			return this.server + NAME + ";DB_CLOSE_DELAY=-1";
 		}
 
@@ -118,7 +118,7 @@ enum BenchDatabase {
 		}
 	};
 
-	static final String NAME = "plasma_bench";
+	static final String NAME = databaseName();
 
 	final String id;
 
@@ -132,7 +132,19 @@ enum BenchDatabase {
 		this.user = user;
 	}
 
-	static BenchDatabase of(String id) {
+	/**
+	 * Returns the database name: {@code plasma_bench}, or the plain identifier in the system property
+	 * {@code plasma.bench.database-name} (so that two runs on one server do not wipe each other).
+	 */
+	private static String databaseName() {
+		String name = System.getProperty("plasma.bench.database-name", "plasma_bench");
+		if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+			throw new IllegalArgumentException("-Dplasma.bench.database-name must be a plain identifier");
+		}
+		return name;
+	}
+
+	public static BenchDatabase of(String id) {
 		for (BenchDatabase database : values()) {
 			if (database.id.equals(id)) {
 				return database;
@@ -146,7 +158,15 @@ enum BenchDatabase {
 	 * @return its JDBC URL
 	 * @throws SQLException when the server is not reachable
 	 */
-	abstract String prepare() throws SQLException;
+	public abstract String prepare() throws SQLException;
+
+	/**
+	 * Returns the user the benchmark connects as (no password).
+	 * @return the user name
+	 */
+	public String user() {
+		return this.user;
+	}
 
 	/**
 	 * Returns the single-row upsert of a benchmark table, parameters id, payload, counter, updated_at.

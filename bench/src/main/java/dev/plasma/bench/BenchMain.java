@@ -8,6 +8,7 @@ import dev.plasma.bench.access.ReadRulesBenchmark;
 import dev.plasma.bench.blob.BlobBenchmark;
 import dev.plasma.bench.compaction.CompactionBenchmark;
 import dev.plasma.bench.replica.ReplicaBenchmark;
+import dev.plasma.bench.poke.PokeBenchmark;
 import dev.plasma.bench.sync.SyncLoadBenchmark;
 
 /**
@@ -35,6 +36,9 @@ public final class BenchMain {
 		}
 		if (args.length > 0 && args[0].equals(BlobBenchmark.COMMAND)) {
 			System.exit(BlobBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		if (args.length > 0 && args[0].equals(PokeBenchmark.COMMAND)) {
+			System.exit(PokeBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
 		}
 		if (args.length > 0 && args[0].equals(ReadRulesBenchmark.COMMAND)) {
 			System.exit(ReadRulesBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));

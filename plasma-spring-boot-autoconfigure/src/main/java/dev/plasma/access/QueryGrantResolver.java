@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.plasma.dialect.PlasmaDialect;
@@ -29,12 +30,15 @@ final class QueryGrantResolver implements GrantResolver {
 
 	private final int sources;
 
+	private final Set<String> sourceTables;
+
 	private final PlasmaDialect dialect;
 
 	QueryGrantResolver(String grant, List<Source> sources, PlasmaDialect dialect) {
 		this.grant = grant;
 		this.dialect = dialect;
 		this.sources = sources.size();
+		this.sourceTables = sources.stream().map((source) -> source.table().name()).collect(Collectors.toUnmodifiableSet());
 		this.sql = sources.stream()
 			.map((source) -> SOURCE_SQL.formatted(dialect.quote(source.value().name()),
 					dialect.quote(source.table().physicalName()), dialect.quote(source.user().name())))
@@ -44,6 +48,10 @@ final class QueryGrantResolver implements GrantResolver {
 	@Override
 	public String grant() {
 		return this.grant;
+	}
+
+	Set<String> sourceTables() {
+		return this.sourceTables;
 	}
 
 	@Override

@@ -78,6 +78,23 @@ public final class ReadRules {
 	}
 
 	/**
+	 * Returns the tables whose changes may change a user's grants: the source tables of every grant set
+	 * declared under {@code plasma.access.grants}, or {@code null} when an application {@link GrantResolver}
+	 * is in use (it may read any synced table).
+	 * @return the configured names of the grant source tables, or {@code null} for "any table"
+	 */
+	public @Nullable Set<String> grantSourceTables() {
+		Set<String> tables = new TreeSet<>();
+		for (GrantResolver resolver : this.resolvers.values()) {
+			if (!(resolver instanceof QueryGrantResolver query)) {
+				return null;
+			}
+			tables.addAll(query.sourceTables());
+		}
+		return tables;
+	}
+
+	/**
 	 * Evaluates the rules for a user: one resolver call per grant set that a rule names.
 	 * @param connection the pull's connection, inside its read-only transaction
 	 * @param userName the pulling user

@@ -53,6 +53,8 @@ public class PlasmaProperties {
 
 	private final ReadReplica readReplica = new ReadReplica();
 
+	private final Poke poke = new Poke();
+
 	public PlasmaProperties() {
 		this.push.web = this.web;
 	}
@@ -126,6 +128,10 @@ public class PlasmaProperties {
 
 	public Clients getClients() {
 		return this.clients;
+	}
+
+	public Poke getPoke() {
+		return this.poke;
 	}
 
 	/**
@@ -1231,6 +1237,145 @@ public class PlasmaProperties {
 
 		public void setHikari(Map<String, String> hikari) {
 			this.hikari = hikari;
+		}
+
+	}
+
+	/**
+	 * Realtime: pokes over Server-Sent Events and WebSocket, and presence over WebSocket.
+	 */
+	public static class Poke {
+
+		/**
+		 * Whether pokes ({base-path}/poke, {base-path}/ws) and presence are served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Pause between heartbeats: an SSE comment, a WebSocket ping, the refresh of this instance's presence rows.
+		 * A WebSocket silent for two heartbeats is closed and its presence ends.
+		 */
+		private Duration heartbeat = Duration.ofSeconds(25);
+
+		/**
+		 * How long one Server-Sent Events response stays open before the server ends it (clients reconnect with
+		 * Last-Event-ID).
+		 */
+		private Duration sseTimeout = Duration.ofMinutes(30);
+
+		/**
+		 * Shortest time between two pokes on one connection; pokes in between are folded into one sent when it
+		 * has passed.
+		 */
+		private Duration minInterval = Duration.ofMillis(50);
+
+		/**
+		 * Pause between two reads of the change log's head (and of this instance's presence rooms) on databases
+		 * without notifications (H2, MariaDB); one query per instance, whatever the number of connections.
+		 */
+		private Duration pollInterval = Duration.ofMillis(100);
+
+		/**
+		 * Most poke connections (SSE and WebSocket together) on this instance; beyond it HTTP 503 with Retry-After.
+		 */
+		private int maxConnections = 10000;
+
+		/**
+		 * Secret (at least 32 characters) signing WebSocket tokens. Unset: a random secret per start, so a token
+		 * works only on the instance that issued it; set the same secret on every instance behind one load balancer.
+		 */
+		private String tokenSecret;
+
+		/**
+		 * How long a WebSocket token from {base-path}/ws-token may be used to open a WebSocket.
+		 */
+		private Duration tokenLifetime = Duration.ofSeconds(60);
+
+		/**
+		 * Largest presence state a client may set, as JSON text.
+		 */
+		private DataSize maxPresenceState = DataSize.ofKilobytes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public void setHeartbeat(Duration heartbeat) {
+			requirePositive("poke.heartbeat", heartbeat.toMillis());
+			this.heartbeat = heartbeat;
+		}
+
+		public Duration getSseTimeout() {
+			return this.sseTimeout;
+		}
+
+		public void setSseTimeout(Duration sseTimeout) {
+			requirePositive("poke.sse-timeout", sseTimeout.toMillis());
+			this.sseTimeout = sseTimeout;
+		}
+
+		public Duration getMinInterval() {
+			return this.minInterval;
+		}
+
+		public void setMinInterval(Duration minInterval) {
+			requireNotNegative("poke.min-interval", minInterval);
+			this.minInterval = minInterval;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			requirePositive("poke.poll-interval", pollInterval.toMillis());
+			this.pollInterval = pollInterval;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			requirePositive("poke.max-connections", maxConnections);
+			this.maxConnections = maxConnections;
+		}
+
+		public String getTokenSecret() {
+			return this.tokenSecret;
+		}
+
+		public void setTokenSecret(String tokenSecret) {
+			if (tokenSecret != null && !tokenSecret.isEmpty() && tokenSecret.length() < 32) {
+				throw new IllegalArgumentException("plasma.poke.token-secret must be at least 32 characters long");
+			}
+			this.tokenSecret = tokenSecret;
+		}
+
+		public Duration getTokenLifetime() {
+			return this.tokenLifetime;
+		}
+
+		public void setTokenLifetime(Duration tokenLifetime) {
+			requirePositive("poke.token-lifetime", tokenLifetime.toSeconds());
+			this.tokenLifetime = tokenLifetime;
+		}
+
+		public DataSize getMaxPresenceState() {
+			return this.maxPresenceState;
+		}
+
+		public void setMaxPresenceState(DataSize maxPresenceState) {
+			requirePositive("poke.max-presence-state", maxPresenceState.toBytes());
+			this.maxPresenceState = maxPresenceState;
 		}
 
 	}

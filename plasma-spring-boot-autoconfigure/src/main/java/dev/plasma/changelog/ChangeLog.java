@@ -7,6 +7,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -38,6 +40,8 @@ public class ChangeLog {
 
 	private final String select;
 
+	private final String scopeColumns;
+
 	/**
 	 * Creates a reader.
 	 * @param dataSource the data source holding Plasma's tables
@@ -47,6 +51,7 @@ public class ChangeLog {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.pageJdbc = new JdbcTemplate(dataSource);
 		this.pageJdbc.setFetchSize(PAGE_FETCH_SIZE);
+		this.scopeColumns = dialect.scopeColumns();
 		this.select = "SELECT row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
 				+ " FROM _plasma_changes";
 	}
@@ -100,6 +105,35 @@ public class ChangeLog {
 					}
 					return new ChangePage(entries, entries.size() < maxEntries);
 				}, afterVersion, upToVersion);
+	}
+
+	/**
+	 * Returns the distinct (table, scope, previous scope) triples of the entries with a version in
+	 * {@code (afterVersion, upToVersion]}: who may read what changed, without the rows' values. One query.
+	 * @param afterVersion the cursor (exclusive)
+	 * @param upToVersion the upper bound (inclusive)
+	 * @return the triples
+	 */
+	public List<ChangeScope> readScopes(long afterVersion, long upToVersion) {
+		return this.jdbc.query("SELECT DISTINCT table_name, " + this.scopeColumns
+				+ " FROM _plasma_changes WHERE row_version > ? AND row_version <= ?",
+				(rs, rowNum) -> new ChangeScope(rs.getString(1), rs.getString(2), rs.getString(3)), afterVersion,
+				upToVersion);
+	}
+
+	/**
+	 * Returns the latest entry's scope of a row, telling whether the row exists now (its latest entry is a
+	 * {@code put}) and, for a table with a read rule, its rule column's value. One indexed query.
+	 * @param tableName the synced table's configured name
+	 * @param rowId the row's primary key as text
+	 * @return the scope of the row's latest entry, or {@code null} when the row does not exist
+	 */
+	public @Nullable ChangeScope currentScope(String tableName, String rowId) {
+		List<ChangeScope> latest = this.jdbc.query("SELECT op, scope FROM _plasma_changes WHERE table_name = ? AND "
+				+ "row_id = ? ORDER BY row_version DESC LIMIT 1",
+				(rs, rowNum) -> "put".equals(rs.getString(1)) ? new ChangeScope(tableName, rs.getString(2), null) : null,
+				tableName, rowId);
+		return latest.isEmpty() ? null : latest.get(0);
 	}
 
 	private static long size(ChangeEntry entry) {

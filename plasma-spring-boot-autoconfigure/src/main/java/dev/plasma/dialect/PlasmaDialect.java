@@ -140,6 +140,15 @@ public interface PlasmaDialect {
 	}
 
 	/**
+	 * Returns whether the database offers the notifications of {@code dev.plasma.poke.PostgresNotifyPokeBus}
+	 * ({@code LISTEN/NOTIFY}); without them each instance polls the change log's head for pokes.
+	 * @return whether notifications are available
+	 */
+	default boolean supportsNotifications() {
+		return false;
+	}
+
+	/**
 	 * Returns whether statements may take JDBC arrays as parameters ({@code = ANY(?)}), so that a list of
 	 * any length is one parameter and the statement is planned once.
 	 * @return whether array parameters are supported

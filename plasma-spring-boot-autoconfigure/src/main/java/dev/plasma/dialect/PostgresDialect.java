@@ -116,6 +116,11 @@ class PostgresDialect extends SqlTriggerDialect {
 	}
 
 	@Override
+	public boolean supportsNotifications() {
+		return true;
+	}
+
+	@Override
 	public boolean supportsArrayParameters() {
 		return true;
 	}

@@ -1,0 +1,378 @@
+package dev.plasma.poke;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import dev.plasma.access.ReadRules;
+import dev.plasma.access.ReadView;
+import dev.plasma.changelog.ChangeLog;
+import dev.plasma.changelog.SequencerStateRepository;
+
+/**
+ * This instance's poke connections, and the dispatch of head moves to them.
+ * <p>
+ * The algorithm: head moves from the {@link PokeBus} (this instance's sequencer at once, other instances'
+ * through the bus) only raise a target version; one thread, {@code plasma-poke-dispatch}, takes the
+ * target, reads the distinct table/scope pairs of the entries between the version it last dispatched and
+ * the target with one query ({@link ChangeLog#readScopes}), whatever the number of connections, and
+ * offers a poke to every connection of each user who may read one of them ({@link ChangeAudience}).
+ * With read rules, each connected user's {@link ReadView} is evaluated once and cached; when a grant
+ * source table changed, the views are evaluated again and a user is poked if the old or the new view
+ * reads a change (a row moving out of reach, a list shared with them). Many moves arriving during one
+ * dispatch fold into the next. Each connection coalesces its pokes ({@link PokeConnection}).
+ * <p>
+ * Heartbeats run every heartbeat interval on the {@code plasma-poke-} scheduler threads; a connection
+ * whose send fails is dropped.
+ */
+public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(PokeHub.class);
+
+	private final DataSource dataSource;
+
+	private final ChangeLog changeLog;
+
+	private final ReadRules rules;
+
+	private final long minIntervalNanos;
+
+	private final Duration heartbeat;
+
+	private final int maxConnections;
+
+	private final PokeObserver observer;
+
+	private final Map<String, Set<PokeConnection>> byUser = new ConcurrentHashMap<>();
+
+	private final Map<PokeTransport, AtomicInteger> counts = new EnumMap<>(PokeTransport.class);
+
+	private final AtomicInteger total = new AtomicInteger();
+
+	private final Map<String, ReadView> views = new HashMap<>();
+
+	private final Object signal = new Object();
+
+	private long target = -1;
+
+	private long targetSequencedAt;
+
+	private volatile long dispatched = -1;
+
+	private volatile boolean running;
+
+	private Thread dispatcher;
+
+	private ScheduledExecutorService scheduler;
+
+	/**
+	 * Creates the hub.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param changeLog the change log, read for the audience of each move
+	 * @param rules the read rules
+	 * @param minInterval the shortest time between two pokes on one connection
+	 * @param heartbeat the pause between heartbeats
+	 * @param maxConnections the most connections on this instance
+	 * @param observer told about every poke sent
+	 */
+	public PokeHub(DataSource dataSource, ChangeLog changeLog, ReadRules rules, Duration minInterval,
+			Duration heartbeat, int maxConnections, PokeObserver observer) {
+		this.dataSource = dataSource;
+		this.changeLog = changeLog;
+		this.rules = rules;
+		this.minIntervalNanos = minInterval.toNanos();
+		this.heartbeat = heartbeat;
+		this.maxConnections = maxConnections;
+		this.observer = observer;
+		for (PokeTransport transport : PokeTransport.values()) {
+			this.counts.put(transport, new AtomicInteger());
+		}
+	}
+
+	/**
+	 * Adds a connection, unless this instance already holds the most it may.
+	 * @param connection the connection
+	 * @return whether it was added (otherwise answer 503)
+	 */
+	public boolean register(PokeConnection connection) {
+		if (this.total.incrementAndGet() > this.maxConnections) {
+			this.total.decrementAndGet();
+			return false;
+		}
+		connection.attach(this);
+		this.counts.get(connection.transport()).incrementAndGet();
+		this.byUser.compute(connection.user(), (user, connections) -> {
+			Set<PokeConnection> set = (connections != null) ? connections : ConcurrentHashMap.newKeySet();
+			set.add(connection);
+			return set;
+		});
+		return true;
+	}
+
+	/**
+	 * Returns whether another connection would be accepted now.
+	 * @return whether the limit is not reached
+	 */
+	public boolean hasRoom() {
+		return this.total.get() < this.maxConnections;
+	}
+
+	/**
+	 * Removes a connection (closed by its client, timed out, or broken) and ends it.
+	 * @param connection the connection
+	 */
+	public void drop(PokeConnection connection) {
+		synchronized (connection) {
+			if (connection.isClosed()) {
+				return;
+			}
+			connection.markClosed();
+		}
+		boolean[] removed = new boolean[1];
+		this.byUser.computeIfPresent(connection.user(), (user, set) -> {
+			removed[0] = set.remove(connection);
+			return set.isEmpty() ? null : set;
+		});
+		if (removed[0]) {
+			this.total.decrementAndGet();
+			this.counts.get(connection.transport()).decrementAndGet();
+		}
+		try {
+			connection.end();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Plasma: ending a poke connection failed", ex);
+		}
+	}
+
+	/**
+	 * Returns the number of connections of a transport on this instance.
+	 * @param transport the transport
+	 * @return the count
+	 */
+	public int connections(PokeTransport transport) {
+		return this.counts.get(transport).get();
+	}
+
+	/**
+	 * Returns the head this instance dispatched last, or -1 before the first read.
+	 * @return the head
+	 */
+	public long head() {
+		return this.dispatched;
+	}
+
+	/**
+	 * Pokes a newly connected client at once when it missed changes it may read: a reconnect whose last
+	 * seen version lies behind the head.
+	 * @param connection the connection
+	 * @param lastSeen the version the client last heard of
+	 */
+	public void catchUp(PokeConnection connection, long lastSeen) {
+		long head = this.dispatched;
+		if (head < 0 || lastSeen >= head) {
+			return;
+		}
+		try {
+			ChangeAudience audience = ChangeAudience.of(this.changeLog.readScopes(lastSeen, head), this.rules);
+			if (audience.readableBy(loadView(connection.user()))) {
+				connection.offer(head, System.currentTimeMillis());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Plasma: poke catch-up failed; the client's pull timer covers it", ex);
+		}
+	}
+
+	@Override
+	public void headAdvanced(HeadAdvanced head) {
+		synchronized (this.signal) {
+			if (head.version() > this.target) {
+				this.target = head.version();
+				this.targetSequencedAt = head.sequencedAt();
+				this.signal.notifyAll();
+			}
+		}
+	}
+
+	long minIntervalNanos() {
+		return this.minIntervalNanos;
+	}
+
+	void schedule(Runnable task, long delayNanos) {
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor != null) {
+			executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	void sent(PokeConnection connection, long sequencedAt) {
+		this.observer.pokeSent(connection.transport(), Math.max(0, System.currentTimeMillis() - sequencedAt));
+	}
+
+	@Override
+	public synchronized void start() {
+		this.running = true;
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
+				new CustomizableThreadFactory("plasma-poke-"));
+		executor.setRemoveOnCancelPolicy(true);
+		this.scheduler = executor;
+		long beat = this.heartbeat.toMillis();
+		executor.scheduleWithFixedDelay(this::beatAll, beat, beat, TimeUnit.MILLISECONDS);
+		this.dispatcher = new Thread(this::dispatchLoop, "plasma-poke-dispatch");
+		this.dispatcher.setDaemon(true);
+		this.dispatcher.start();
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		if (this.dispatcher != null) {
+			this.dispatcher.interrupt();
+			this.dispatcher = null;
+		}
+		allConnections().forEach(this::drop);
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+			this.scheduler = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 100;
+	}
+
+	private List<PokeConnection> allConnections() {
+		List<PokeConnection> all = new ArrayList<>();
+		this.byUser.values().forEach(all::addAll);
+		return all;
+	}
+
+	private void beatAll() {
+		allConnections().forEach(PokeConnection::beat);
+	}
+
+	private void dispatchLoop() {
+		Backoff backoff = new Backoff(100);
+		while (this.running) {
+			try {
+				if (this.dispatched < 0) {
+					try (Connection connection = this.dataSource.getConnection()) {
+						this.dispatched = SequencerStateRepository.readHead(connection);
+					}
+				}
+				long upTo;
+				long sequencedAt;
+				synchronized (this.signal) {
+					while (this.target <= this.dispatched) {
+						this.signal.wait();
+					}
+					upTo = this.target;
+					sequencedAt = this.targetSequencedAt;
+				}
+				dispatch(this.dispatched, upTo, sequencedAt);
+				this.dispatched = upTo;
+				backoff.reset();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!this.running) {
+					return;
+				}
+				logger.warn("Plasma: dispatching pokes failed, retrying in " + backoff.next() + " ms: " + ex.getMessage());
+				if (!backoff.sleep()) {
+					return;
+				}
+			}
+		}
+	}
+
+	private void dispatch(long after, long upTo, long sequencedAt) throws SQLException {
+		if (this.byUser.isEmpty()) {
+			this.views.clear();
+			return;
+		}
+		ChangeAudience audience = ChangeAudience.of(this.changeLog.readScopes(after, upTo), this.rules);
+		if (audience.isEmpty()) {
+			return;
+		}
+		this.views.keySet().retainAll(this.byUser.keySet());
+		Map<String, ReadView> refreshed = audience.grantsMayHaveChanged() ? loadViews(this.byUser.keySet()) : Map.of();
+		for (Map.Entry<String, Set<PokeConnection>> user : this.byUser.entrySet()) {
+			if (readable(audience, user.getKey(), refreshed)) {
+				for (PokeConnection connection : user.getValue()) {
+					connection.offer(upTo, sequencedAt);
+				}
+			}
+		}
+		this.views.putAll(refreshed);
+	}
+
+	private boolean readable(ChangeAudience audience, String user, Map<String, ReadView> refreshed) throws SQLException {
+		if (this.rules.isEmpty()) {
+			return audience.readableBy(null);
+		}
+		ReadView view = this.views.get(user);
+		if (view == null) {
+			view = refreshed.containsKey(user) ? refreshed.get(user) : loadView(user);
+			this.views.put(user, view);
+		}
+		ReadView fresh = refreshed.get(user);
+		return audience.readableBy(view) || (fresh != null && audience.readableBy(fresh));
+	}
+
+	private Map<String, ReadView> loadViews(Set<String> users) throws SQLException {
+		Map<String, ReadView> loaded = new HashMap<>();
+		if (this.rules.isEmpty()) {
+			return loaded;
+		}
+		try (Connection connection = this.dataSource.getConnection()) {
+			for (String user : users) {
+				loaded.put(user, this.rules.view(connection, user));
+			}
+		}
+		return loaded;
+	}
+
+	private @Nullable ReadView loadView(String user) {
+		if (this.rules.isEmpty()) {
+			return null;
+		}
+		try (Connection connection = this.dataSource.getConnection()) {
+			return this.rules.view(connection, user);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Plasma: evaluating the read rules of a poke connection failed", ex);
+		}
+	}
+
+}
