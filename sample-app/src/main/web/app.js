@@ -103,7 +103,7 @@ function startWorkspace(user, authorization) {
 		mutators: mutatorsFor(user),
 		pullInterval: POLL_MS,
 		pushDelay: 10,
-		requestOptions: { maxDelayMs: 4_000 },
+		requestOptions: { maxDelayMs: 2_000 }, // after failures, retry at least every 2 s (default 60 s)
 		logLevel: 'error',
 	});
 	rep.onUpdateNeeded = () => window.location.reload();

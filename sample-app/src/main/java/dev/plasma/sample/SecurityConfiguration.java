@@ -43,7 +43,7 @@ class SecurityConfiguration {
 			.hasRole("ADMIN")
 			.requestMatchers("/plasma/**", "/error")
 			.permitAll()
-			.requestMatchers("/", "/index.html", "/app.css", "/ui/**", "/favicon.ico")
+			.requestMatchers("/", "/index.html", "/app.css", "/ui/**")
 			.permitAll()
 			.anyRequest()
 			.authenticated())
