@@ -25,13 +25,14 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 
 import puppeteer from 'puppeteer-core';
+
+import { checkRecorder, freePort } from './support.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -79,18 +80,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // ------------------------------------------------------------------------------------------------
 // Results
 // ------------------------------------------------------------------------------------------------
-const results = [];
+const { results, check } = checkRecorder();
 const skipped = [];
 const notes = [];
-function check(name, ok, details) {
-	results.push({ name, ok: Boolean(ok) });
-	console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}`);
-	if (!ok && details !== undefined) {
-		const text = typeof details === 'string' ? details : JSON.stringify(details, null, 2);
-		console.log(text.split('\n').map((line) => `      ${line}`).join('\n'));
-	}
-	return Boolean(ok);
-}
 function skip(name, reason) {
 	skipped.push(`${name}: ${reason}`);
 	console.log(`SKIPPED  ${name} (${reason})`);
@@ -166,18 +158,6 @@ function finish() {
 	const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped (${skipped.join('; ')})` : '';
 	console.log(`\nbrowser-e2e: ${passed} passed, ${failed} failed${skippedNote} in ${elapsed()}`);
 	process.exit(failed > 0 || results.length === 0 ? 1 : 0);
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 function psql(sql, database = PG_DB) {

@@ -373,29 +373,28 @@ function renderPresence() {
 // ------------------------------------------------------------------------------------------------
 // Forms
 // ------------------------------------------------------------------------------------------------
+/** On submit of a one-field form: clears the field and calls handler with its trimmed text, unless empty. */
+function onTextSubmit(formSelector, inputSelector, handler) {
+	$(formSelector).addEventListener('submit', async (event) => {
+		event.preventDefault();
+		const input = $(inputSelector);
+		const text = input.value.trim();
+		if (text !== '') {
+			input.value = '';
+			await handler(text);
+		}
+	});
+}
+
 function wireForms() {
 	$('#login-form').addEventListener('submit', signIn);
 	$('#sign-out').addEventListener('click', signOut);
-	$('#new-list-form').addEventListener('submit', async (event) => {
-		event.preventDefault();
-		const input = $('#new-list-name');
-		const name = input.value.trim();
-		if (name === '') {
-			return;
-		}
+	onTextSubmit('#new-list-form', '#new-list-name', async (name) => {
 		const id = `list-${newId()}`;
-		input.value = '';
 		await mutate('createList', { id, name });
 		selectList(id);
 	});
-	$('#new-todo-form').addEventListener('submit', async (event) => {
-		event.preventDefault();
-		const input = $('#new-todo-text');
-		const text = input.value.trim();
-		if (text === '') {
-			return;
-		}
-		input.value = '';
+	onTextSubmit('#new-todo-form', '#new-todo-text', async (text) => {
 		const listId = session.selectedListId;
 		// Without listId the server puts the todo in the user's inbox, creating the list on first use.
 		await mutate('createTodo', { id: newId(), text, ...(listId === inboxId() ? {} : { listId }) });
