@@ -11,6 +11,7 @@
 const CONNECT_TIMEOUT_MS = 5_000;
 const RETRY_LIVE_MS = 20_000;
 const MAX_BACKOFF_MS = 15_000;
+const MAX_REJOINS = 10;
 
 /** Transports, in the order they are tried. */
 export const Transport = Object.freeze({ CONNECTING: 'connecting', WEBSOCKET: 'websocket', SSE: 'sse', POLLING: 'polling' });
@@ -30,6 +31,8 @@ export class Realtime {
 	#stopped = false;
 	#retryTimer = null;
 	#backoffMs = 500;
+	#rejoinTimer = null;
+	#rejoins = 0;
 
 	/**
 	 * @param {object} options
@@ -57,6 +60,7 @@ export class Realtime {
 	stop() {
 		this.#stopped = true;
 		clearTimeout(this.#retryTimer);
+		clearTimeout(this.#rejoinTimer);
 		this.#closeSocket();
 		this.#sseAbort?.abort();
 	}
@@ -71,6 +75,8 @@ export class Realtime {
 		}
 		this.#room = room;
 		this.#state = state;
+		this.#rejoins = 0;
+		clearTimeout(this.#rejoinTimer);
 		this.#onPresence(room, this.#socket ? [] : null);
 		this.#join();
 	}
@@ -186,11 +192,27 @@ export class Realtime {
 			this.#onPoke(message.version);
 		}
 		else if (message.type === 'presence' && message.room === this.#room) {
+			this.#rejoins = 0;
 			this.#onPresence(message.room, Array.isArray(message.members) ? message.members : []);
+		}
+		else if (message.type === 'error' && message.error === 'Forbidden' && message.room === this.#room) {
+			this.#rejoinLater();
 		}
 		else if (message.type === 'error') {
 			console.warn('realtime error from the server', message);
 		}
+	}
+
+	// A list this client just created is not on the server until its push lands: the server refuses to let
+	// anyone join its room until then (it cannot tell "not yet" from "not yours"), so try again a few times.
+	#rejoinLater() {
+		if (this.#rejoins >= MAX_REJOINS) {
+			return;
+		}
+		const delay = Math.min(250 * 2 ** this.#rejoins, 4_000);
+		this.#rejoins += 1;
+		clearTimeout(this.#rejoinTimer);
+		this.#rejoinTimer = setTimeout(() => this.#join(), delay);
 	}
 
 	#join() {
