@@ -3,15 +3,16 @@
 // puppeteer-core; no browser download).
 //
 // Two app instances (A and B, the same jar as two processes) share one PostgreSQL database, dropped and
-// re-created for the run. alice signs in through the UI in one browser context on A, bob in another on B:
+// re-created for the run. alice signs in through the UI in one browser context on A, bob in another on B,
+// carol in a third on B whose WebSocket token requests fail (so her page must use server-sent events):
 //   1. the page is served without credentials; a wrong password is refused on the login form;
-//   2. alice creates a list and shares it with bob through the UI; bob's page lists it;
-//   3. alice adds a todo: it appears on bob's page without a reload (within 1 s with pokes);
+//   2. alice creates a list and shares it with bob and carol through the UI; their pages list it;
+//   3. alice adds a todo: it appears on bob's and carol's pages without a reload (within 1 s with pokes);
 //   4. bob sees alice in the list's presence panel, and sees her leave (needs pokes + presence);
 //   5. bob goes offline (request interception aborts every request to the sync endpoints), toggles and
 //      edits the todo (his page shows it at once, the database does not), while alice adds another todo
 //      that bob does not get; bob comes back, and both pages and the database converge.
-// Screenshots of both pages at every step go to e2e/artifacts/.
+// Screenshots of every page at every step go to e2e/artifacts/.
 //
 // Pokes and presence (WebSocket {base}/ws, SSE {base}/poke) come from the server; an app built without them
 // answers 404 on POST {base}/ws-token and the UI falls back to polling. --realtime auto (the default) probes
@@ -368,6 +369,22 @@ async function main() {
 	const alice = await openPage(await browser.createBrowserContext(), appA, 'alice', problems);
 	const bob = await openPage(await browser.createBrowserContext(), appB, 'bob', problems);
 	const both = { alice, bob };
+	// carol, on instance B too, cannot get a WebSocket token (request interception fails it): her page must
+	// fall back to server-sent events (or to polling on a server without them).
+	const carol = await openPage(await browser.createBrowserContext(), appB, 'carol', problems);
+	await carol.setRequestInterception(true);
+	carol.on('request', (request) => {
+		if (request.isInterceptResolutionHandled()) {
+			return;
+		}
+		if (new URL(request.url()).pathname === `${BASE_PATH}/ws-token`) {
+			request.abort('failed');
+		}
+		else {
+			request.continue();
+		}
+	});
+	const everyone = { alice, bob, carol };
 
 	// 1. The page, without credentials; the bundle loaded; a wrong password refused.
 	check('GET / answers 200 without credentials on both instances', alice.loadStatus === 200 && bob.loadStatus === 200, { alice: alice.loadStatus, bob: bob.loadStatus });
@@ -380,21 +397,27 @@ async function main() {
 		&& await alice.$eval('#workspace', (element) => element.hidden));
 	await signIn(alice, 'alice');
 	await signIn(bob, 'bob');
-	await alice.waitForSelector('#workspace:not([hidden])');
-	await bob.waitForSelector('#workspace:not([hidden])');
-	check('alice and bob are signed in', (await alice.$eval('[data-testid="current-user"]', (e) => e.textContent)) === 'alice'
-		&& (await bob.$eval('[data-testid="current-user"]', (e) => e.textContent)) === 'bob');
+	await signIn(carol, 'carol');
+	const signedIn = {};
+	for (const [who, page] of Object.entries(everyone)) {
+		await page.waitForSelector('#workspace:not([hidden])');
+		signedIn[who] = await page.$eval('[data-testid="current-user"]', (e) => e.textContent);
+	}
+	check('alice, bob and carol are signed in', isDeepStrictEqual(signedIn, { alice: 'alice', bob: 'bob', carol: 'carol' }), signedIn);
 
-	// 2. alice creates a list and shares it with bob, through the UI.
+	// 2. alice creates a list and shares it with bob and carol, through the UI.
 	const listName = `Groceries ${RUN_ID}`;
 	await alice.type('[data-testid="new-list-name"]', listName);
 	await alice.click('[data-testid="new-list-submit"]');
 	await alice.waitForFunction((name) => document.querySelector('[data-testid="list-title"]')?.textContent === name, {}, listName);
 	const listId = await alice.$eval('[data-testid="list-item"][aria-current="true"]', (element) => element.dataset.listId);
-	await alice.select('[data-testid="share-user"]', 'bob');
-	await alice.click('[data-testid="share-submit"]');
-	const sharedOnAlice = await waitFor(alice, () => document.querySelector('[data-testid="list-member"][data-user="bob"]') !== null, undefined, 5_000);
-	check('alice\'s page shows the list shared with bob', sharedOnAlice !== null);
+	for (const user of ['bob', 'carol']) {
+		await alice.select('[data-testid="share-user"]', user);
+		await alice.click('[data-testid="share-submit"]');
+		await waitFor(alice, (name) => document.querySelector(`[data-testid="list-member"][data-user="${name}"]`) !== null, user, 5_000);
+	}
+	const sharedOnAlice = await alice.$$eval('[data-testid="list-member"]', (items) => items.map((item) => item.dataset.user));
+	check('alice\'s page shows the list shared with bob and carol', isDeepStrictEqual(sharedOnAlice, ['bob', 'carol']), sharedOnAlice);
 	const listOnBob = await waitFor(bob, (id) => document.querySelector(`[data-testid="list-item"][data-list-id="${id}"]`) !== null, listId, POLLING_DELIVERY_MS + 4_000);
 	check('bob\'s page lists alice\'s shared list without a reload', listOnBob !== null);
 	check('the database holds the list and bob\'s membership',
@@ -402,20 +425,27 @@ async function main() {
 		&& psql(`SELECT COUNT(*) FROM list_members WHERE list_id = '${listId}' AND user_name = 'bob'`) === '1');
 	await bob.click(`[data-testid="list-item"][data-list-id="${listId}"]`);
 	await bob.waitForFunction((name) => document.querySelector('[data-testid="list-title"]')?.textContent === name, {}, listName);
-	await screenshots('shared', both);
+	await carol.waitForSelector(`[data-testid="list-item"][data-list-id="${listId}"]`, { timeout: POLLING_DELIVERY_MS + 4_000 });
+	await carol.click(`[data-testid="list-item"][data-list-id="${listId}"]`);
+	await carol.waitForFunction((name) => document.querySelector('[data-testid="list-title"]')?.textContent === name, {}, listName);
+	await screenshots('shared', everyone);
 
 	// Transports as the pages report them.
 	const transport = async (page) => page.$eval('[data-testid="sync-status"]', (element) => element.dataset.transport);
-	await waitFor(bob, () => document.querySelector('[data-testid="sync-status"]').dataset.transport !== 'connecting', undefined, 8_000);
-	const transports = { alice: await transport(alice), bob: await transport(bob) };
+	for (const page of Object.values(everyone)) {
+		await waitFor(page, () => document.querySelector('[data-testid="sync-status"]').dataset.transport !== 'connecting', undefined, 8_000);
+	}
+	const transports = { alice: await transport(alice), bob: await transport(bob), carol: await transport(carol) };
 	log(`transports: ${JSON.stringify(transports)}`);
+	const presenceText = async (page) => page.$eval('[data-testid="presence-status"]', (element) => element.textContent);
 	if (needsPokes) {
-		check('without realtime endpoints both pages fall back to polling', transports.alice === 'polling' && transports.bob === 'polling', transports);
-		const presenceText = await bob.$eval('[data-testid="presence-status"]', (element) => element.textContent);
-		check('the presence panel says presence is unavailable', /unavailable/i.test(presenceText), presenceText);
+		check('without realtime endpoints every page falls back to polling', Object.values(transports).every((t) => t === 'polling'), transports);
+		check('the presence panel says presence is unavailable', /unavailable/i.test(await presenceText(bob)), await presenceText(bob));
 	}
 	else {
-		check('both pages are live over the WebSocket', transports.alice === 'websocket' && transports.bob === 'websocket', transports);
+		check('alice\'s and bob\'s pages are live over the WebSocket', transports.alice === 'websocket' && transports.bob === 'websocket', transports);
+		check('carol\'s page, without a WebSocket token, falls back to server-sent events', transports.carol === 'sse', transports);
+		check('carol\'s presence panel says presence is unavailable', /unavailable/i.test(await presenceText(carol)), await presenceText(carol));
 	}
 
 	// 3. alice adds a todo; bob's page shows it without a reload.
@@ -423,19 +453,21 @@ async function main() {
 	await alice.type('[data-testid="new-todo-text"]', milk);
 	const addedAt = Date.now();
 	await alice.click('[data-testid="new-todo-submit"]');
-	const delivered = await waitFor(bob, hasTodoText, milk, POLLING_DELIVERY_MS);
-	const deliveryMs = delivered === null ? null : Date.now() - addedAt;
-	log(`alice's todo reached bob's page (instance B) after ${deliveryMs} ms`);
-	check(`alice's new todo appears on bob's page without a reload (within ${POLLING_DELIVERY_MS} ms)`, deliveryMs !== null);
-	if (needsPokes) {
-		skip(`alice's todo on bob's page within ${REALTIME_DELIVERY_MS} ms`, `${needsPokes}; over polling it took ${deliveryMs} ms`);
-		notes.push(`delivery alice (A) -> bob (B) over polling every 2 s: ${deliveryMs} ms`);
+	const deliveredIn = (page) => waitFor(page, hasTodoText, milk, POLLING_DELIVERY_MS).then((ms) => (ms === null ? null : Date.now() - addedAt));
+	const [bobMs, carolMs] = await Promise.all([deliveredIn(bob), deliveredIn(carol)]);
+	log(`alice's todo (instance A) reached bob's page (B, ${transports.bob}) after ${bobMs} ms, carol's (B, ${transports.carol}) after ${carolMs} ms`);
+	check(`alice's new todo appears on bob's and carol's pages without a reload (within ${POLLING_DELIVERY_MS} ms)`, bobMs !== null && carolMs !== null);
+	for (const [who, ms] of [['bob', bobMs], ['carol', carolMs]]) {
+		const name = `alice's todo appears on ${who}'s page (${transports[who]}) within ${REALTIME_DELIVERY_MS} ms`;
+		if (needsPokes) {
+			skip(name, `${needsPokes}; over polling it took ${ms} ms`);
+		}
+		else {
+			check(`${name} (took ${ms} ms)`, ms !== null && ms <= REALTIME_DELIVERY_MS);
+		}
+		notes.push(`delivery alice (A) -> ${who} (B) over ${transports[who]}: ${ms} ms`);
 	}
-	else {
-		check(`alice's todo appears on bob's page within ${REALTIME_DELIVERY_MS} ms (took ${deliveryMs} ms)`, deliveryMs !== null && deliveryMs <= REALTIME_DELIVERY_MS);
-		notes.push(`delivery alice (A) -> bob (B) with pokes: ${deliveryMs} ms`);
-	}
-	await screenshots('todo-delivered', both);
+	await screenshots('todo-delivered', everyone);
 
 	// 4. Presence: bob sees alice on the list, and sees her go.
 	let aliceHere = null;
@@ -528,11 +560,12 @@ async function main() {
 		const gone = await waitFor(bob, () => document.querySelector('[data-testid="presence-member"][data-user="alice"]') === null, undefined, 5_000);
 		check('bob sees alice leave the list\'s presence when she signs out', aliceHere !== null && gone !== null);
 	}
-	await screenshots('end', both);
+	await screenshots('end', everyone);
 	// Expected failed requests: the deliberate wrong password (401 on /todos) and, without the realtime
 	// endpoints, the UI's probes of them (404), which the UI answers by falling back.
 	const expected = (problem) => /Failed to load resource/.test(problem.text)
 		&& ((problem.who === 'alice' && /\/todos$/.test(problem.url) && /401/.test(problem.text))
+			|| (problem.who === 'carol' && new RegExp(`${BASE_PATH}/ws-token$`).test(problem.url))
 			|| (needsPokes && new RegExp(`${BASE_PATH}/(ws-token|poke)$`).test(problem.url) && /404/.test(problem.text)));
 	const unexpected = problems.filter((problem) => !expected(problem));
 	check('no page errors and no unexpected console errors while online', unexpected.length === 0, unexpected);
