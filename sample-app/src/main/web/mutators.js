@@ -5,9 +5,9 @@
 
 const escapeKeyPart = (value) => String(value).replaceAll('%', '%25').replaceAll('/', '%2F');
 
-export const listKey = (id) => `lists/${id}`;
-export const todoKey = (id) => `todos/${id}`;
-export const memberKey = (listId, userName) => `list_members/${escapeKeyPart(listId)}/${escapeKeyPart(userName)}`;
+const listKey = (id) => `lists/${id}`;
+const todoKey = (id) => `todos/${id}`;
+const memberKey = (listId, userName) => `list_members/${escapeKeyPart(listId)}/${escapeKeyPart(userName)}`;
 
 /** The mutators of a client signed in as `user`. */
 export function mutatorsFor(user) {
