@@ -35,10 +35,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
+
+import { checkRecorder, freePort } from './support.mjs';
 
 // Replicache hangs one abort listener per pending request on a shared signal; 8 clients exceed Node's default of 10.
 setMaxListeners(200);
@@ -174,16 +175,7 @@ const randomText = (prefix) => `${prefix} ${Math.floor(random() * 1e9).toString(
 // ------------------------------------------------------------------------------------------------
 // Results
 // ------------------------------------------------------------------------------------------------
-const results = [];
-function check(name, ok, details) {
-	results.push({ name, ok: Boolean(ok) });
-	console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}`);
-	if (!ok && details !== undefined) {
-		const text = typeof details === 'string' ? details : JSON.stringify(details, null, 2);
-		console.log(text.split('\n').map((line) => `      ${line}`).join('\n'));
-	}
-	return Boolean(ok);
-}
+const { results, check } = checkRecorder();
 
 // ------------------------------------------------------------------------------------------------
 // The app process: always stopped, whatever happens
@@ -273,18 +265,6 @@ function finish(forceFail = false) {
 	const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped (${skipped.join('; ')})` : '';
 	console.log(`\ne2e-${DB}: ${passed} passed, ${failed} failed${skippedNote}`);
 	process.exit(failed > 0 || results.length === 0 ? 1 : 0);
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 function run(command, args, options = {}) {

@@ -20,7 +20,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * <p>
  * The sync endpoints are open to the filter chain: Plasma itself answers a request without credentials
  * with a JSON 401 (and Spring Security a request with wrong ones). {@code /actuator/health} stays open;
- * the rest of the Actuator needs {@code ADMIN}; everything else needs a user. Sessions are not created
+ * the rest of the Actuator needs {@code ADMIN}; the browser UI's static files ({@code /}, {@code /app.css},
+ * {@code /ui/**}) are open, since the page signs in itself and sends the user's credentials with every sync
+ * request; everything else needs a user. Sessions are not created
  * (every request carries its credentials) and CSRF protection is off for these JSON endpoints, which no
  * browser form posts to.
  * <p>
@@ -40,6 +42,8 @@ class SecurityConfiguration {
 			.requestMatchers("/actuator/**")
 			.hasRole("ADMIN")
 			.requestMatchers("/plasma/**", "/error")
+			.permitAll()
+			.requestMatchers("/", "/index.html", "/app.css", "/ui/**")
 			.permitAll()
 			.anyRequest()
 			.authenticated())
