@@ -40,11 +40,11 @@ public abstract class AbstractPokeTests {
 
 	private static final String SECRET = "a-test-secret-of-at-least-32-characters";
 
-	private static final Duration WAIT = Duration.ofSeconds(5);
+	static final Duration WAIT = Duration.ofSeconds(5);
 
-	private static final int PORT_A = 18310;
+	static final int PORT_A = 18310;
 
-	private static final int PORT_B = 18311;
+	static final int PORT_B = 18311;
 
 	protected abstract TestDatabase database();
 
@@ -56,7 +56,7 @@ public abstract class AbstractPokeTests {
 
 	private String url;
 
-	private JdbcTemplate jdbc;
+	JdbcTemplate jdbc;
 
 	@BeforeEach
 	void prepareDatabase() {
@@ -76,7 +76,7 @@ public abstract class AbstractPokeTests {
 		}
 	}
 
-	private ConfigurableApplicationContext start(int port, String... properties) {
+	ConfigurableApplicationContext start(int port, String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=" + port, "spring.datasource.url=" + this.url,
 				"spring.datasource.username=" + database().user(), "spring.datasource.password=",
 				"spring.liquibase.enabled=false", "plasma.tables.notes.read.user-column=owner", "plasma.tables.docs=",
@@ -90,7 +90,7 @@ public abstract class AbstractPokeTests {
 		return context;
 	}
 
-	private SseClient sse(int port, String user, String lastEventId) throws Exception {
+	SseClient sse(int port, String user, String lastEventId) throws Exception {
 		SseClient client = SseClient.open(this.http, "http://127.0.0.1:" + port + "/plasma/poke", user, lastEventId);
 		this.clients.add(client);
 		return client;
@@ -322,7 +322,7 @@ public abstract class AbstractPokeTests {
 		throw new AssertionError("no such presence message in time");
 	}
 
-	private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+	static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
 		long end = System.currentTimeMillis() + WAIT.toMillis();
 		while (!condition.getAsBoolean()) {
 			assertThat(System.currentTimeMillis()).as("condition met in time").isLessThan(end);
