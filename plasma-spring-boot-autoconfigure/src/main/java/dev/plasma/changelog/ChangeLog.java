@@ -11,9 +11,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.region.RegionIds;
 
 /**
- * Owns {@code _plasma_changes}, the sequenced change log: the reads of entries in version order and the
+ * Owns {@code _plasma_changes}, the sequenced change log, keyed by {@code (region, row_version)}: the reads of entries in version order and the
  * insert of sequenced entries ({@link #insertEntriesSql}) are here.
  * <p>
  * Only two other places hold statements on the table, each for a reason of its own:
@@ -48,18 +49,19 @@ public class ChangeLog {
 		this.pageJdbc = new JdbcTemplate(dataSource);
 		this.pageJdbc.setFetchSize(PAGE_FETCH_SIZE);
 		this.select = "SELECT row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
-				+ " FROM _plasma_changes";
+				+ ", region, batch_order FROM _plasma_changes";
 	}
 
 	/**
 	 * Returns the insert of one sequenced entry: parameters {@code row_version}, then the dialect's entry
-	 * columns and scope columns.
+	 * columns and scope columns, then {@code batch_order}; the region is part of the statement.
 	 * @param dialect the database's dialect
+	 * @param region the sequenced region (a valid region ID)
 	 * @return the statement
 	 */
-	public static String insertEntriesSql(PlasmaDialect dialect) {
+	public static String insertEntriesSql(PlasmaDialect dialect, String region) {
 		return "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
-				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+				+ ", batch_order, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + RegionIds.literal(region) + ")";
 	}
 
 	/**
@@ -69,8 +71,19 @@ public class ChangeLog {
 	 * @return the entries
 	 */
 	public List<ChangeEntry> readAfter(long afterVersion, int limit) {
-		return this.jdbc.query(this.select + " WHERE row_version > ? ORDER BY row_version LIMIT " + limit, MAPPER,
-				afterVersion);
+		return readAfter(RegionIds.DEFAULT, afterVersion, limit);
+	}
+
+	/**
+	 * Returns a region's entries with a version above {@code afterVersion}, in version order.
+	 * @param region the region
+	 * @param afterVersion the cursor (exclusive)
+	 * @param limit the most entries to return
+	 * @return the entries
+	 */
+	public List<ChangeEntry> readAfter(String region, long afterVersion, int limit) {
+		return this.jdbc.query(this.select + " WHERE region = ? AND row_version > ? ORDER BY row_version LIMIT " + limit,
+				MAPPER, region, afterVersion);
 	}
 
 	/**
@@ -85,8 +98,21 @@ public class ChangeLog {
 	 * @return the page
 	 */
 	public ChangePage readPage(long afterVersion, long upToVersion, int maxEntries, long maxBytes) {
-		return this.pageJdbc.query(
-				this.select + " WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + maxEntries,
+		return readPage(RegionIds.DEFAULT, afterVersion, upToVersion, maxEntries, maxBytes);
+	}
+
+	/**
+	 * Returns a page of a region's entries, like {@link #readPage(long, long, int, long)}.
+	 * @param region the region
+	 * @param afterVersion the cursor (exclusive)
+	 * @param upToVersion the upper bound (inclusive)
+	 * @param maxEntries the most entries to return
+	 * @param maxBytes the size budget of the page
+	 * @return the page
+	 */
+	public ChangePage readPage(String region, long afterVersion, long upToVersion, int maxEntries, long maxBytes) {
+		return this.pageJdbc.query(this.select
+				+ " WHERE region = ? AND row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + maxEntries,
 				(rs) -> {
 					List<ChangeEntry> entries = new ArrayList<>();
 					long bytes = 0;
@@ -99,7 +125,7 @@ public class ChangeLog {
 						}
 					}
 					return new ChangePage(entries, entries.size() < maxEntries);
-				}, afterVersion, upToVersion);
+				}, region, afterVersion, upToVersion);
 	}
 
 	private static long size(ChangeEntry entry) {
@@ -110,7 +136,8 @@ public class ChangeLog {
 		long mutationId = rs.getLong(9);
 		Long mutation = rs.wasNull() ? null : mutationId;
 		return new ChangeEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-				rs.getLong(6), rs.getString(7), rs.getString(8), mutation, rs.getString(10), rs.getString(11));
+				rs.getLong(6), rs.getString(7), rs.getString(8), mutation, rs.getString(10), rs.getString(11),
+				rs.getString(12), rs.getLong(13));
 	}
 
 }

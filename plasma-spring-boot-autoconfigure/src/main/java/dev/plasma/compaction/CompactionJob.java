@@ -132,11 +132,11 @@ public class CompactionJob {
 	 */
 	public long retentionCutoffVersion() {
 		try (Connection connection = this.dataSource.getConnection()) {
-			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection, this.compactor.region());
 			long head = state.head();
 			long compactedTo = state.compactedTo();
 			long cutoff = this.clock.nowMillis(connection) - this.retention.toMillis();
-			Long firstYoung = ChangeLogCompactor.firstVersionCreatedSince(connection, compactedTo, head, cutoff);
+			Long firstYoung = ChangeLogCompactor.firstVersionCreatedSince(connection, this.compactor.region(), compactedTo, head, cutoff);
 			return (firstYoung != null) ? firstYoung - 1 : head;
 		}
 		catch (SQLException ex) {

@@ -6,6 +6,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.plasma.changelog.PendingChanges;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.region.RegionIds;
 
 /**
  * The de-duplication ledger, {@code _plasma_client_mutations}: per client, the last mutation ID the
@@ -55,14 +56,27 @@ public class MutationLedger {
 
 	private final String insertMarkerSql;
 
+	private final String region;
+
 	/**
 	 * Creates the ledger.
 	 * @param dataSource the data source holding Plasma's tables
 	 * @param dialect the database's dialect
 	 */
 	public MutationLedger(DataSource dataSource, PlasmaDialect dialect) {
+		this(dataSource, dialect, RegionIds.DEFAULT);
+	}
+
+	/**
+	 * Creates the ledger of an instance of a region: its markers are sequenced by that region.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 * @param region the region pushes to this instance belong to
+	 */
+	public MutationLedger(DataSource dataSource, PlasmaDialect dialect, String region) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.insertMarkerSql = PendingChanges.insertLedgerMarkerSql(dialect);
+		this.region = RegionIds.require(region, "region");
 	}
 
 	/**
@@ -98,7 +112,7 @@ public class MutationLedger {
 		this.jdbc.update(ADVANCE_SQL, mutationId, clientGroupId, clientId);
 		this.jdbc.update(this.insertMarkerSql, MARKER_TABLE, markerRowId(clientGroupId, clientId),
 				"{\"lastMutationID\":" + mutationId + "}", System.currentTimeMillis(), clientGroupId, clientId,
-				mutationId);
+				mutationId, this.region);
 	}
 
 	/**
