@@ -133,6 +133,8 @@ public class ChangeLogCompactor {
 
 	private final String region;
 
+	private final PlasmaDialect dialect;
+
 	/**
 	 * Creates a compactor that runs its batches back to back.
 	 * @param dataSource the data source holding Plasma's tables
@@ -174,6 +176,7 @@ public class ChangeLogCompactor {
 	public ChangeLogCompactor(DataSource dataSource, PlasmaDialect dialect, int batchSize, Duration batchPause,
 			List<CompactionListener> listeners, String region) {
 		this.region = RegionIds.require(region, "region");
+		this.dialect = dialect;
 		if (batchSize < 1) {
 			throw new IllegalArgumentException("batchSize must be at least 1");
 		}
@@ -236,6 +239,17 @@ public class ChangeLogCompactor {
 	 */
 	public Optional<CompactionResult> lastResult() {
 		return Optional.ofNullable(this.lastResult);
+	}
+
+	/**
+	 * Returns a compactor like this one for another region.
+	 * @param other the region
+	 * @return the compactor
+	 */
+	public ChangeLogCompactor forRegion(String other) {
+		return other.equals(this.region) ? this
+				: new ChangeLogCompactor(this.dataSource, this.dialect, this.batchSize, this.batchPause, this.listeners,
+						other);
 	}
 
 	/**

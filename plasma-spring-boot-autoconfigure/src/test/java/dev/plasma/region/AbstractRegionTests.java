@@ -242,6 +242,30 @@ public abstract class AbstractRegionTests {
 	}
 
 	@Test
+	void compactionFoldsOneRegionAndResetsOnlyCookiesBelowThatRegionsFloor() {
+		push(this.push0, "g", "c0", 1, "put", "a", "1");
+		push(this.push1, "g", "c1", 1, "put", "b", "1");
+		PullResult early = this.pull.pull("g", "u", null);
+		for (int i = 2; i <= 4; i++) {
+			push(this.push0, "g", "c0", i, "put", "a", Integer.toString(i));
+			push(this.push1, "g", "c1", i, "put", "b", Integer.toString(i));
+		}
+		PullResult late = this.pull.pull("g", "u", early.cookie());
+		List<String> region0Before = entries("0", "items");
+		new dev.plasma.compaction.ChangeLogCompactor(this.dataSource, this.plasma.dialect, 100, Duration.ZERO, List.of(),
+				"1")
+			.compactChangeLog(this.sequencer1.head());
+		assertThat(entries("1", "items")).containsExactly("b");
+		assertThat(entries("0", "items")).isEqualTo(region0Before).hasSize(4);
+		assertThat(this.pull.pull("g", "u", early.cookie()).reset()).isTrue();
+		Cookie.Position region1Current = new Cookie.Position(
+				Map.of("0", early.cursors().get("0"), "1", late.cursors().get("1")), null);
+		PullResult incremental = this.pull.pull("g", "u", region1Current);
+		assertThat(incremental.reset()).isFalse();
+		assertThat(incremental.patch()).extracting(PatchOperation::key).containsExactly("items/a");
+	}
+
+	@Test
 	void aRegionWhoseLeaseExpiredIsTakenOverInItsOwnVersionSpace() throws Exception {
 		RegionTakeover region1 = takeover("1");
 		assertThat(region1.runOnce()).as("region 0 never renewed a lease").isEmpty();
