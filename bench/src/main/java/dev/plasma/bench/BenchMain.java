@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 
 import dev.plasma.bench.access.ReadRulesBenchmark;
 import dev.plasma.bench.compaction.CompactionBenchmark;
+import dev.plasma.bench.regions.RegionsBenchmark;
 import dev.plasma.bench.sync.SyncLoadBenchmark;
 
 /**
@@ -27,6 +28,9 @@ public final class BenchMain {
 		}
 		if (args.length > 0 && args[0].equals(CompactionBenchmark.COMMAND)) {
 			System.exit(CompactionBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		if (args.length > 0 && args[0].equals(RegionsBenchmark.COMMAND)) {
+			System.exit(RegionsBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
 		}
 		if (args.length > 0 && args[0].equals(ReadRulesBenchmark.COMMAND)) {
 			System.exit(ReadRulesBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
