@@ -9,6 +9,7 @@ import dev.plasma.bench.blob.BlobBenchmark;
 import dev.plasma.bench.compaction.CompactionBenchmark;
 import dev.plasma.bench.replica.ReplicaBenchmark;
 import dev.plasma.bench.poke.PokeBenchmark;
+import dev.plasma.bench.regions.RegionsBenchmark;
 import dev.plasma.bench.sync.SyncLoadBenchmark;
 
 /**
@@ -39,6 +40,9 @@ public final class BenchMain {
 		}
 		if (args.length > 0 && args[0].equals(PokeBenchmark.COMMAND)) {
 			System.exit(PokeBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		if (args.length > 0 && args[0].equals(RegionsBenchmark.COMMAND)) {
+			System.exit(RegionsBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
 		}
 		if (args.length > 0 && args[0].equals(ReadRulesBenchmark.COMMAND)) {
 			System.exit(ReadRulesBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));

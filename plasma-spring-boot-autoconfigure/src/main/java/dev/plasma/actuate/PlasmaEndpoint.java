@@ -2,6 +2,7 @@ package dev.plasma.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +16,8 @@ import dev.plasma.blob.BlobCollection;
 import dev.plasma.blob.BlobCollector;
 import dev.plasma.changelog.ChangeLogStatus;
 import dev.plasma.changelog.ChangeLogStatusReader;
+import dev.plasma.changelog.RegionStatus;
+import dev.plasma.region.RegionIds;
 import dev.plasma.compaction.CompactionJob;
 import dev.plasma.compaction.CompactionResult;
 
@@ -36,6 +39,8 @@ public class PlasmaEndpoint {
 	public static final String HEAD = "head";
 
 	private final ChangeLogStatusReader statusReader;
+
+	private String rawWritesRegion = RegionIds.DEFAULT;
 
 	private final @Nullable CompactionJob compactionJob;
 
@@ -76,6 +81,15 @@ public class PlasmaEndpoint {
 		return new WebEndpointResponse<>(this.blobCollector.gcOrphanedBlobs(), WebEndpointResponse.STATUS_OK);
 	}
 
+	/**
+	 * Sets the region that sequences writes without a region, so that each region's pending entries are
+	 * counted as its sequencer takes them.
+	 * @param rawWritesRegion the default region for raw writes
+	 */
+	public void setRawWritesRegion(String rawWritesRegion) {
+		this.rawWritesRegion = RegionIds.require(rawWritesRegion, "default region for raw writes");
+	}
+
 	@ReadOperation
 	public PlasmaDescriptor plasma() {
 		ChangeLogStatus status = this.statusReader.read();
@@ -88,7 +102,7 @@ public class PlasmaEndpoint {
 				(status.compactedAt() > 0) ? Instant.ofEpochMilli(status.compactedAt()).toString() : null,
 				(age != null) ? age.toSeconds() : null, (last != null) ? ResultDescriptor.of(last) : null);
 		return new PlasmaDescriptor(status.head(), status.floor(), status.entries(), status.pending(),
-				status.oldestPendingAge().toMillis(), compaction);
+				status.oldestPendingAge().toMillis(), compaction, this.statusReader.readRegions(this.rawWritesRegion));
 	}
 
 	@WriteOperation
@@ -147,9 +161,11 @@ public class PlasmaEndpoint {
 	 * @param pending entries waiting for the sequencer
 	 * @param oldestPendingAgeMillis how long the oldest pending entry has waited
 	 * @param compaction compaction state
+	 * @param regions each region's head, floor, pending entries, lag and lease (the fields above are
+	 * region {@code "0"}'s, pending counts every region's)
 	 */
 	public record PlasmaDescriptor(long head, long floor, long entries, long pending, long oldestPendingAgeMillis,
-			CompactionDescriptor compaction) {
+			CompactionDescriptor compaction, List<RegionStatus> regions) {
 	}
 
 	/**

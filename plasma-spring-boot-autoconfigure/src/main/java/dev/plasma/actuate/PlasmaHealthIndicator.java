@@ -2,7 +2,9 @@ package dev.plasma.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -11,6 +13,8 @@ import org.springframework.boot.health.contributor.Health;
 import dev.plasma.capture.CaptureTriggerCheck;
 import dev.plasma.changelog.ChangeLogStatus;
 import dev.plasma.changelog.ChangeLogStatusReader;
+import dev.plasma.changelog.RegionStatus;
+import dev.plasma.region.RegionIds;
 
 /**
  * Health of Plasma's change log: {@code DOWN} when a synced table has lost its capture triggers (detail
@@ -18,7 +22,9 @@ import dev.plasma.changelog.ChangeLogStatusReader;
  * triggers), or when the sequencer is stuck, that is when a committed entry has waited longer than
  * {@code sequencerStuckAfter} for its version (no client can pull it until it has one); {@code UP}
  * otherwise. Details: head, floor, entries, pending entries and the oldest one's age,
- * and when compaction last completed and how long ago.
+ * and when compaction last completed and how long ago, and {@code regions}: each region's head, floor,
+ * pending entries, lag and whether its lease is live (a region whose lease ended is taken over, see
+ * {@link dev.plasma.sequencer.RegionTakeover}; the state stays UP while the lag stays below the threshold).
  */
 public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 
@@ -27,6 +33,8 @@ public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 	private final CaptureTriggerCheck captureCheck;
 
 	private final Duration sequencerStuckAfter;
+
+	private String rawWritesRegion = RegionIds.DEFAULT;
 
 	/**
 	 * Creates the indicator.
@@ -40,6 +48,15 @@ public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 		this.statusReader = statusReader;
 		this.captureCheck = captureCheck;
 		this.sequencerStuckAfter = sequencerStuckAfter;
+	}
+
+	/**
+	 * Sets the region that sequences writes without a region, so that each region's pending entries are
+	 * counted as its sequencer takes them.
+	 * @param rawWritesRegion the default region for raw writes
+	 */
+	public void setRawWritesRegion(String rawWritesRegion) {
+		this.rawWritesRegion = RegionIds.require(rawWritesRegion, "default region for raw writes");
 	}
 
 	@Override
@@ -71,6 +88,17 @@ public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("lastCompaction",
 					(status.compactedAt() > 0) ? Instant.ofEpochMilli(status.compactedAt()).toString() : "never")
 			.withDetail("compactionAge", (compactionAge != null) ? compactionAge.toString() : "never");
+		Map<String, Map<String, Object>> regions = new LinkedHashMap<>();
+		for (RegionStatus region : this.statusReader.readRegions(this.rawWritesRegion)) {
+			Map<String, Object> detail = new LinkedHashMap<>();
+			detail.put("head", region.head());
+			detail.put("floor", region.floor());
+			detail.put("pending", region.pending());
+			detail.put("lag", Duration.ofMillis(region.lagMillis()).toString());
+			detail.put("live", region.live());
+			regions.put(region.region(), detail);
+		}
+		builder.withDetail("regions", regions);
 	}
 
 }

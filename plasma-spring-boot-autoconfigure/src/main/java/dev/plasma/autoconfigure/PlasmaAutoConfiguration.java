@@ -37,6 +37,8 @@ import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.dialect.PlasmaDialects;
 import dev.plasma.schema.SyncedTables;
 import dev.plasma.schema.TableDeclaration;
+import dev.plasma.changelog.PendingScope;
+import dev.plasma.sequencer.RegionTakeover;
 import dev.plasma.sequencer.Sequencer;
 import dev.plasma.sequencer.SequencerListener;
 import dev.plasma.sequencer.SequencerLoop;
@@ -110,16 +112,19 @@ public final class PlasmaAutoConfiguration {
 	@ConditionalOnMissingBean
 	MutationOrigin plasmaMutationOrigin(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect,
-			ObjectProvider<PlatformTransactionManager> transactionManager, SyncedTables tables) {
+			ObjectProvider<PlatformTransactionManager> transactionManager, SyncedTables tables,
+			PlasmaProperties properties) {
 		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
-		return new MutationOrigin(source, dialect, transactions(transactionManager, source));
+		return new MutationOrigin(source, dialect, transactions(transactionManager, source),
+				properties.getRegion().getId());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	MutationLedger plasmaMutationLedger(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
-			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect) {
-		return new MutationLedger(plasmaDataSource(plasmaDataSource, dataSource), dialect);
+			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, PlasmaProperties properties) {
+		return new MutationLedger(plasmaDataSource(plasmaDataSource, dataSource), dialect,
+				properties.getRegion().getId());
 	}
 
 	@Bean
@@ -164,9 +169,35 @@ public final class PlasmaAutoConfiguration {
 	Sequencer plasmaSequencer(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, PlasmaProperties properties,
 			ObjectProvider<SequencerListener> listeners, SyncedTables tables) {
-		return new Sequencer(plasmaDataSource(plasmaDataSource, dataSource), dialect,
-				properties.getSequencer().getBatchSize(),
-				listeners.orderedStream().toList());
+		Sequencer sequencer = new Sequencer(plasmaDataSource(plasmaDataSource, dataSource), dialect,
+				properties.getSequencer().getBatchSize(), listeners.orderedStream().toList(),
+				new PendingScope(properties.getRegion().getId(), properties.getRegion().getDefaultRegionForRawWrites()));
+		sequencer.registerRegion();
+		return sequencer;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "plasma.sequencer.enabled", matchIfMissing = true)
+	RegionTakeover plasmaRegionTakeover(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
+			ObjectProvider<DataSource> dataSource, PlasmaDialect dialect, PlasmaProperties properties,
+			ObjectProvider<SequencerListener> listeners, Sequencer sequencer) {
+		DataSource source = plasmaDataSource(plasmaDataSource, dataSource);
+		PlasmaProperties.Region region = properties.getRegion();
+		return new RegionTakeover(source, dialect, sequencer.region(), instanceName(), region.getTakeoverAfter(),
+				(other) -> new Sequencer(source, dialect, properties.getSequencer().getBatchSize(),
+						listeners.orderedStream().toList(), new PendingScope(other, region.getDefaultRegionForRawWrites())));
+	}
+
+	private static String instanceName() {
+		String host;
+		try {
+			host = java.net.InetAddress.getLocalHost().getHostName();
+		}
+		catch (java.io.IOException ex) {
+			host = "unknown";
+		}
+		return host + "/" + ProcessHandle.current().pid();
 	}
 
 	@Bean

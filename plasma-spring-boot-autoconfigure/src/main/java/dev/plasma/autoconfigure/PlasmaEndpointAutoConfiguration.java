@@ -28,8 +28,11 @@ public final class PlasmaEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	PlasmaEndpoint plasmaEndpoint(ChangeLogStatusReader statusReader, ObjectProvider<CompactionJob> compactionJob,
-			ObjectProvider<BlobCollector> blobCollector) {
-		return new PlasmaEndpoint(statusReader, compactionJob.getIfAvailable(), blobCollector.getIfAvailable());
+			ObjectProvider<BlobCollector> blobCollector, PlasmaProperties properties) {
+		PlasmaEndpoint endpoint = new PlasmaEndpoint(statusReader, compactionJob.getIfAvailable(),
+				blobCollector.getIfAvailable());
+		endpoint.setRawWritesRegion(properties.getRegion().getDefaultRegionForRawWrites());
+		return endpoint;
 	}
 
 }

@@ -42,7 +42,10 @@ public final class PlasmaHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "plasmaHealthIndicator")
 	PlasmaHealthIndicator plasmaHealthIndicator(ChangeLogStatusReader statusReader, CaptureTriggerCheck captureCheck,
 			PlasmaProperties properties) {
-		return new PlasmaHealthIndicator(statusReader, captureCheck, properties.getHealth().getSequencerStuckAfter());
+		PlasmaHealthIndicator indicator = new PlasmaHealthIndicator(statusReader, captureCheck,
+				properties.getHealth().getSequencerStuckAfter());
+		indicator.setRawWritesRegion(properties.getRegion().getDefaultRegionForRawWrites());
+		return indicator;
 	}
 
 }

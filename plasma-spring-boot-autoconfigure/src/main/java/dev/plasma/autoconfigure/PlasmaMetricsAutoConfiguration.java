@@ -38,8 +38,10 @@ public final class PlasmaMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PlasmaMetrics plasmaMetrics(ObjectProvider<ChangeLogStatusReader> statusReader,
-			ObjectProvider<ClientGroups> clientGroups) {
-		return new PlasmaMetrics(statusReader::getIfAvailable, clientGroups::getIfAvailable);
+			ObjectProvider<ClientGroups> clientGroups, PlasmaProperties properties) {
+		PlasmaMetrics metrics = new PlasmaMetrics(statusReader::getIfAvailable, clientGroups::getIfAvailable);
+		metrics.setRawWritesRegion(properties.getRegion().getDefaultRegionForRawWrites());
+		return metrics;
 	}
 
 	@Bean

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
+import dev.plasma.region.RegionIds;
+
 /**
  * Configuration properties for Plasma.
  */
@@ -34,6 +36,8 @@ public class PlasmaProperties {
 	private final Schema schema = new Schema();
 
 	private final Sequencer sequencer = new Sequencer();
+
+	private final Region region = new Region();
 
 	private final Web web = new Web();
 
@@ -57,6 +61,10 @@ public class PlasmaProperties {
 
 	public PlasmaProperties() {
 		this.push.web = this.web;
+	}
+
+	public Region getRegion() {
+		return this.region;
 	}
 
 	public Map<String, Table> getTables() {
@@ -601,6 +609,57 @@ public class PlasmaProperties {
 	/**
 	 * The sequencer that numbers committed change-log entries.
 	 */
+	/**
+	 * Regions: each has its own sequencer, lease and version space (README, "Regions").
+	 */
+	public static class Region {
+
+		/**
+		 * Region this instance runs in: mutations pushed to it are sequenced by this region. 1 to 32
+		 * characters of [A-Za-z0-9_-].
+		 */
+		private String id = RegionIds.DEFAULT;
+
+		/**
+		 * Region that sequences writes made outside mutations (raw SQL, jobs). Must be the same on every
+		 * instance.
+		 */
+		private String defaultRegionForRawWrites = RegionIds.DEFAULT;
+
+		/**
+		 * How long a region's lease may go unrenewed before an instance of another region sequences the
+		 * region's pending entries.
+		 */
+		private Duration takeoverAfter = Duration.ofSeconds(30);
+
+		public String getId() {
+			return this.id;
+		}
+
+		public void setId(String id) {
+			this.id = RegionIds.require(id, "plasma.region.id");
+		}
+
+		public String getDefaultRegionForRawWrites() {
+			return this.defaultRegionForRawWrites;
+		}
+
+		public void setDefaultRegionForRawWrites(String defaultRegionForRawWrites) {
+			this.defaultRegionForRawWrites = RegionIds.require(defaultRegionForRawWrites,
+					"plasma.region.default-region-for-raw-writes");
+		}
+
+		public Duration getTakeoverAfter() {
+			return this.takeoverAfter;
+		}
+
+		public void setTakeoverAfter(Duration takeoverAfter) {
+			requirePositive("takeover-after", takeoverAfter.toMillis());
+			this.takeoverAfter = takeoverAfter;
+		}
+
+	}
+
 	public static class Sequencer {
 
 		/**

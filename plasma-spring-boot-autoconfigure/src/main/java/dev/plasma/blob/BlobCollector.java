@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -126,8 +127,8 @@ public class BlobCollector {
 					}
 					Boolean marked = this.transactions.execute("orphan", (connection) -> JdbcTransactions
 						.inTransaction(connection, Isolation.READ_COMMITTED, null, (tx) -> {
-							long cursor = BlobRefs.lockCursor(tx);
-							if (!this.changeLog.readAfter(cursor, 1).isEmpty() || BlobRefs.referenced(tx, hash)) {
+							Map<String, Long> cursors = BlobRefs.lockCursors(tx);
+							if (!this.changeLog.readAfter(cursors, 1).isEmpty() || BlobRefs.referenced(tx, hash)) {
 								return null;
 							}
 							return BlobTable.orphan(tx, hash, before, now);

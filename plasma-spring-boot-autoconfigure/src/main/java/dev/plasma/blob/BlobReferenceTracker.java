@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
@@ -27,7 +29,7 @@ import dev.plasma.sequencer.SequencerListener;
  * Derives {@code _plasma_blob_refs} from the change log, so that every write to a file column is followed,
  * by mutators and by raw SQL alike.
  * <p>
- * <b>How.</b> {@code _plasma_blob_cursor} holds the version up to which the references are derived. A
+ * <b>How.</b> {@code _plasma_blob_cursors} holds, per region, the version up to which the references are derived (entries are read merged across regions in write order, as a pull merges them). A
  * catch-up, one transaction per page of entries: lock the cursor row ({@code SELECT ... FOR UPDATE}, so
  * that one instance at a time derives), read the entries after it, and for each entry of a table with
  * file columns replace the reference of each file column by the hash in the new row JSON (none for a
@@ -107,8 +109,8 @@ public class BlobReferenceTracker implements SequencerListener {
 	}
 
 	private int page(Connection connection) throws SQLException {
-		long cursor = BlobRefs.lockCursor(connection);
-		List<ChangeEntry> entries = this.changeLog.readAfter(cursor, PAGE_SIZE);
+		Map<String, Long> cursors = BlobRefs.lockCursors(connection);
+		List<ChangeEntry> entries = this.changeLog.readAfter(cursors, PAGE_SIZE);
 		if (entries.isEmpty()) {
 			return 0;
 		}
@@ -147,7 +149,13 @@ public class BlobReferenceTracker implements SequencerListener {
 				BlobTable.unreferenced(connection, hash, now);
 			}
 		}
-		BlobRefs.advanceCursor(connection, entries.get(entries.size() - 1).rowVersion());
+		Map<String, Long> advanced = new TreeMap<>();
+		for (ChangeEntry entry : entries) {
+			advanced.put(entry.region(), entry.rowVersion());
+		}
+		for (Map.Entry<String, Long> cursor : advanced.entrySet()) {
+			BlobRefs.advanceCursor(connection, cursor.getKey(), cursor.getValue());
+		}
 		return entries.size();
 	}
 

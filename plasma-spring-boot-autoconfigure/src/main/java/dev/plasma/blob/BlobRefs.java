@@ -6,19 +6,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The owner of {@code _plasma_blob_refs} and of {@code _plasma_blob_cursor}, the change-log version up to
+ * The owner of {@code _plasma_blob_refs} and of {@code _plasma_blob_cursors}, per region the change-log version up to
  * which the references are derived; every statement runs on the caller's connection, inside its
  * transaction.
  */
 public final class BlobRefs {
 
-	private static final String CURSOR_SQL = "SELECT refs_version FROM _plasma_blob_cursor WHERE id = 1 FOR UPDATE";
+	private static final String LOCK_SQL = "SELECT refs_version FROM _plasma_blob_cursor WHERE id = 1 FOR UPDATE";
 
-	private static final String ADVANCE_SQL = "UPDATE _plasma_blob_cursor SET refs_version = ? WHERE id = 1";
+	private static final String CURSORS_SQL = """
+			SELECT s.region, COALESCE(c.refs_version, 0) FROM _plasma_sequencer s
+			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region""";
+
+	private static final String ADVANCE_SQL = "UPDATE _plasma_blob_cursors SET refs_version = ? WHERE region = ?";
+
+	private static final String ADD_SQL = "INSERT INTO _plasma_blob_cursors (region, refs_version) VALUES (?, ?)";
 
 	private static final String FIND_SQL = """
 			SELECT hash FROM _plasma_blob_refs WHERE table_name = ? AND row_id = ? AND column_name = ?""";
@@ -38,19 +46,37 @@ public final class BlobRefs {
 	}
 
 	/**
-	 * Locks and reads the cursor.
+	 * Locks the derivation (the row of {@code _plasma_blob_cursor}, so one derivation runs at a time) and
+	 * reads every region's cursor (0 for a region not derived yet).
 	 */
-	static long lockCursor(Connection connection) throws SQLException {
-		try (PreparedStatement select = connection.prepareStatement(CURSOR_SQL); ResultSet rs = select.executeQuery()) {
+	static Map<String, Long> lockCursors(Connection connection) throws SQLException {
+		try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL); ResultSet rs = lock.executeQuery()) {
 			rs.next();
-			return rs.getLong(1);
 		}
+		Map<String, Long> cursors = new TreeMap<>();
+		try (PreparedStatement select = connection.prepareStatement(CURSORS_SQL); ResultSet rs = select.executeQuery()) {
+			while (rs.next()) {
+				cursors.put(rs.getString(1), rs.getLong(2));
+			}
+		}
+		return cursors;
 	}
 
-	static void advanceCursor(Connection connection, long version) throws SQLException {
+	/**
+	 * Moves a region's cursor, under the lock {@link #lockCursors} took.
+	 */
+	static void advanceCursor(Connection connection, String region, long version) throws SQLException {
 		try (PreparedStatement update = connection.prepareStatement(ADVANCE_SQL)) {
 			update.setLong(1, version);
-			update.executeUpdate();
+			update.setString(2, region);
+			if (update.executeUpdate() > 0) {
+				return;
+			}
+		}
+		try (PreparedStatement insert = connection.prepareStatement(ADD_SQL)) {
+			insert.setString(1, region);
+			insert.setLong(2, version);
+			insert.executeUpdate();
 		}
 	}
 

@@ -10,10 +10,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.region.RegionIds;
 
 /**
  * Runs work as a client's mutation: every write the work makes to a synced table is captured with the
- * mutation's client group ID, client ID and mutation ID.
+ * mutation's client group ID, client ID and mutation ID, and the region of this instance, whose sequencer
+ * gives them their versions (writes without a mutation carry no region and go to the default region for
+ * raw writes).
  * <p>
  * The identity travels to the capture triggers through {@code _plasma_origin}, in a row keyed by the
  * database session and written and removed inside the mutation's own transaction. Concurrent scopes
@@ -31,6 +34,8 @@ public class MutationOrigin {
 
 	private final String deleteSql;
 
+	private final String region;
+
 	/**
 	 * Creates the scope runner.
 	 * @param dataSource the data source holding the synced tables
@@ -38,6 +43,20 @@ public class MutationOrigin {
 	 * @param transactions transactions on that data source, joined when one is already active
 	 */
 	public MutationOrigin(DataSource dataSource, PlasmaDialect dialect, TransactionTemplate transactions) {
+		this(dataSource, dialect, transactions, RegionIds.DEFAULT);
+	}
+
+	/**
+	 * Creates the scope runner of an instance of a region: the writes it attributes are sequenced by that
+	 * region.
+	 * @param dataSource the data source holding the synced tables
+	 * @param dialect its dialect
+	 * @param transactions transactions on that data source, joined when one is already active
+	 * @param region the region of this instance
+	 */
+	public MutationOrigin(DataSource dataSource, PlasmaDialect dialect, TransactionTemplate transactions,
+			String region) {
+		this.region = RegionIds.require(region, "region");
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.transactions = transactions;
 		this.upsertSql = dialect.upsertOriginSql();
@@ -60,7 +79,7 @@ public class MutationOrigin {
 		}
 		return this.transactions.execute((status) -> {
 			ACTIVE.set(Boolean.TRUE);
-			this.jdbc.update(this.upsertSql, clientGroupId, clientId, mutationId);
+			this.jdbc.update(this.upsertSql, clientGroupId, clientId, mutationId, this.region);
 			try {
 				T result = work.get();
 				this.jdbc.update(this.deleteSql);
@@ -108,7 +127,7 @@ public class MutationOrigin {
 		try {
 			boolean[] attributed = { false };
 			T result = work.apply((clientGroupId, clientId, mutationId) -> {
-				this.jdbc.update(this.upsertSql, clientGroupId, clientId, mutationId);
+				this.jdbc.update(this.upsertSql, clientGroupId, clientId, mutationId, this.region);
 				attributed[0] = true;
 			});
 			if (attributed[0]) {

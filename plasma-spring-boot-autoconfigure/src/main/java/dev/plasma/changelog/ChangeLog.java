@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -13,9 +14,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.region.RegionIds;
 
 /**
- * Owns {@code _plasma_changes}, the sequenced change log: the reads of entries in version order and the
+ * Owns {@code _plasma_changes}, the sequenced change log, keyed by {@code (region, row_version)}: the reads of entries in version order and the
  * insert of sequenced entries ({@link #insertEntriesSql}) are here.
  * <p>
  * Only two other places hold statements on the table, each for a reason of its own:
@@ -53,18 +55,19 @@ public class ChangeLog {
 		this.pageJdbc.setFetchSize(PAGE_FETCH_SIZE);
 		this.scopeColumns = dialect.scopeColumns();
 		this.select = "SELECT row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
-				+ " FROM _plasma_changes";
+				+ ", region, batch_order FROM _plasma_changes";
 	}
 
 	/**
 	 * Returns the insert of one sequenced entry: parameters {@code row_version}, then the dialect's entry
-	 * columns and scope columns.
+	 * columns and scope columns, then {@code batch_order}; the region is part of the statement.
 	 * @param dialect the database's dialect
+	 * @param region the sequenced region (a valid region ID)
 	 * @return the statement
 	 */
-	public static String insertEntriesSql(PlasmaDialect dialect) {
+	public static String insertEntriesSql(PlasmaDialect dialect, String region) {
 		return "INSERT INTO _plasma_changes (row_version, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
-				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+				+ ", batch_order, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + RegionIds.literal(region) + ")";
 	}
 
 	/**
@@ -74,8 +77,41 @@ public class ChangeLog {
 	 * @return the entries
 	 */
 	public List<ChangeEntry> readAfter(long afterVersion, int limit) {
-		return this.jdbc.query(this.select + " WHERE row_version > ? ORDER BY row_version LIMIT " + limit, MAPPER,
-				afterVersion);
+		return readAfter(RegionIds.DEFAULT, afterVersion, limit);
+	}
+
+	/**
+	 * Returns a region's entries with a version above {@code afterVersion}, in version order.
+	 * @param region the region
+	 * @param afterVersion the cursor (exclusive)
+	 * @param limit the most entries to return
+	 * @return the entries
+	 */
+	public List<ChangeEntry> readAfter(String region, long afterVersion, int limit) {
+		return this.jdbc.query(this.select + " WHERE region = ? AND row_version > ? ORDER BY row_version LIMIT " + limit,
+				MAPPER, region, afterVersion);
+	}
+
+	/**
+	 * Returns the entries above every region's cursor in the order their writes happened across regions
+	 * (batch order, then region and version), at most {@code limit}: a prefix of the log as the pull merges it.
+	 * @param cursors every region's cursor (exclusive); a region not named is not read
+	 * @param limit the most entries to return
+	 * @return the entries
+	 */
+	public List<ChangeEntry> readAfter(Map<String, Long> cursors, int limit) {
+		if (cursors.isEmpty()) {
+			return List.of();
+		}
+		StringBuilder sql = new StringBuilder(this.select).append(" WHERE ");
+		List<Object> args = new ArrayList<>();
+		cursors.forEach((region, cursor) -> {
+			sql.append(args.isEmpty() ? "" : " OR ").append("(region = ? AND row_version > ?)");
+			args.add(region);
+			args.add(cursor);
+		});
+		sql.append(" ORDER BY batch_order, region, row_version LIMIT ").append(limit);
+		return this.jdbc.query(sql.toString(), MAPPER, args.toArray());
 	}
 
 	/**
@@ -90,8 +126,21 @@ public class ChangeLog {
 	 * @return the page
 	 */
 	public ChangePage readPage(long afterVersion, long upToVersion, int maxEntries, long maxBytes) {
-		return this.pageJdbc.query(
-				this.select + " WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + maxEntries,
+		return readPage(RegionIds.DEFAULT, afterVersion, upToVersion, maxEntries, maxBytes);
+	}
+
+	/**
+	 * Returns a page of a region's entries, like {@link #readPage(long, long, int, long)}.
+	 * @param region the region
+	 * @param afterVersion the cursor (exclusive)
+	 * @param upToVersion the upper bound (inclusive)
+	 * @param maxEntries the most entries to return
+	 * @param maxBytes the size budget of the page
+	 * @return the page
+	 */
+	public ChangePage readPage(String region, long afterVersion, long upToVersion, int maxEntries, long maxBytes) {
+		return this.pageJdbc.query(this.select
+				+ " WHERE region = ? AND row_version > ? AND row_version <= ? ORDER BY row_version LIMIT " + maxEntries,
 				(rs) -> {
 					List<ChangeEntry> entries = new ArrayList<>();
 					long bytes = 0;
@@ -104,20 +153,21 @@ public class ChangeLog {
 						}
 					}
 					return new ChangePage(entries, entries.size() < maxEntries);
-				}, afterVersion, upToVersion);
+				}, region, afterVersion, upToVersion);
 	}
 
 	/**
-	 * Returns the distinct (table, scope, previous scope) triples of the entries with a version in
-	 * {@code (afterVersion, upToVersion]}: who may read what changed, without the rows' values. One query.
-	 * @param afterVersion the cursor (exclusive)
-	 * @param upToVersion the upper bound (inclusive)
-	 * @return the triples
+	 * Returns the distinct tables and scopes (new and old) of one region's entries in a version range: who
+	 * may read them, for pokes. One query, whatever the number of connections.
+	 * @param region the region whose entries to read
+	 * @param afterVersion the range's exclusive lower bound
+	 * @param upToVersion the range's inclusive upper bound
+	 * @return the distinct table/scope pairs
 	 */
-	public List<ChangeScope> readScopes(long afterVersion, long upToVersion) {
+	public List<ChangeScope> readScopes(String region, long afterVersion, long upToVersion) {
 		return this.jdbc.query("SELECT DISTINCT table_name, " + this.scopeColumns
-				+ " FROM _plasma_changes WHERE row_version > ? AND row_version <= ?",
-				(rs, rowNum) -> new ChangeScope(rs.getString(1), rs.getString(2), rs.getString(3)), afterVersion,
+				+ " FROM _plasma_changes WHERE region = ? AND row_version > ? AND row_version <= ?",
+				(rs, rowNum) -> new ChangeScope(rs.getString(1), rs.getString(2), rs.getString(3)), region, afterVersion,
 				upToVersion);
 	}
 
@@ -130,7 +180,7 @@ public class ChangeLog {
 	 */
 	public @Nullable ChangeScope currentScope(String tableName, String rowId) {
 		List<ChangeScope> latest = this.jdbc.query("SELECT op, scope FROM _plasma_changes WHERE table_name = ? AND "
-				+ "row_id = ? ORDER BY row_version DESC LIMIT 1",
+				+ "row_id = ? ORDER BY batch_order DESC, row_version DESC LIMIT 1",
 				(rs, rowNum) -> "put".equals(rs.getString(1)) ? new ChangeScope(tableName, rs.getString(2), null) : null,
 				tableName, rowId);
 		return latest.isEmpty() ? null : latest.get(0);
@@ -144,7 +194,8 @@ public class ChangeLog {
 		long mutationId = rs.getLong(9);
 		Long mutation = rs.wasNull() ? null : mutationId;
 		return new ChangeEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-				rs.getLong(6), rs.getString(7), rs.getString(8), mutation, rs.getString(10), rs.getString(11));
+				rs.getLong(6), rs.getString(7), rs.getString(8), mutation, rs.getString(10), rs.getString(11),
+				rs.getString(12), rs.getLong(13));
 	}
 
 }

@@ -4,12 +4,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 
 import dev.plasma.dialect.DatabaseClock;
+import dev.plasma.region.RegionIds;
 import dev.plasma.dialect.PlasmaDialect;
 
 /**
@@ -28,6 +31,8 @@ public class ChangeLogStatusReader {
 	private final Duration maxAge;
 
 	private volatile ChangeLogStatus cached;
+
+	private volatile CachedRegions cachedRegions;
 
 	/**
 	 * Creates a reader.
@@ -48,7 +53,7 @@ public class ChangeLogStatusReader {
 	public ChangeLogStatus read() {
 		try (Connection connection = this.dataSource.getConnection()) {
 			long now = this.clock.nowMillis(connection);
-			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection, RegionIds.DEFAULT);
 			Long oldestPending = PendingChanges.oldestCreatedAt(connection);
 			long pending = (oldestPending != null) ? PendingChanges.count(connection) : 0;
 			ChangeLogStatus status = new ChangeLogStatus(state.head(), state.floor(),
@@ -60,6 +65,48 @@ public class ChangeLogStatusReader {
 		catch (SQLException ex) {
 			throw new DataAccessResourceFailureException("Plasma: reading the change-log status failed", ex);
 		}
+	}
+
+	/**
+	 * Reads every region's status now: its state row, and its pending entries (which region takes each
+	 * entry depends on the default region for raw writes).
+	 * @param rawWritesRegion the region that sequences entries without a region
+	 * @return the regions, in region order
+	 */
+	public List<RegionStatus> readRegions(String rawWritesRegion) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			long now = this.clock.nowMillis(connection);
+			List<RegionStatus> regions = new ArrayList<>();
+			for (SequencerStateRepository.RegionState region : SequencerStateRepository.readAll(connection)) {
+				PendingScope scope = new PendingScope(region.region(), rawWritesRegion);
+				Long oldest = PendingChanges.oldestCreatedAt(connection, scope);
+				long pending = (oldest != null) ? PendingChanges.count(connection, scope) : 0;
+				regions.add(new RegionStatus(region.region(), region.state().head(), region.state().floor(), pending,
+						(oldest != null) ? Math.max(0, now - oldest) : 0, region.leaseUntil(), region.leasedBy(),
+						region.leaseUntil() >= now));
+			}
+			this.cachedRegions = new CachedRegions(regions, Instant.now());
+			return regions;
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Plasma: reading the regions' status failed", ex);
+		}
+	}
+
+	/**
+	 * Returns the regions' status read last if younger than {@code maxAge}, otherwise reads it now.
+	 * @param rawWritesRegion the region that sequences entries without a region
+	 * @return the regions
+	 */
+	public List<RegionStatus> cachedRegions(String rawWritesRegion) {
+		CachedRegions cached = this.cachedRegions;
+		if (cached != null && cached.readAt().plus(this.maxAge).isAfter(Instant.now())) {
+			return cached.regions();
+		}
+		return readRegions(rawWritesRegion);
+	}
+
+	private record CachedRegions(List<RegionStatus> regions, Instant readAt) {
 	}
 
 	/**

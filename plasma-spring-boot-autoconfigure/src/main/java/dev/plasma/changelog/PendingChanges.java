@@ -25,8 +25,6 @@ public final class PendingChanges {
 
 	private static final String OLDEST_CREATED_AT_SQL = "SELECT created_at FROM _plasma_pending_changes ORDER BY id LIMIT 1";
 
-	private static final String FIRST_ID_SQL = "SELECT id FROM _plasma_pending_changes ORDER BY id LIMIT 1";
-
 	private PendingChanges() {
 	}
 
@@ -63,31 +61,81 @@ public final class PendingChanges {
 	 * @throws SQLException on database errors
 	 */
 	public static boolean any(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(FIRST_ID_SQL)) {
+		return any(connection, null);
+	}
+
+	/**
+	 * Returns whether any entry of a region is pending.
+	 * @param connection the connection to read with
+	 * @param scope the region's entries, {@code null} for all
+	 * @return whether an entry is pending
+	 * @throws SQLException on database errors
+	 */
+	public static boolean any(Connection connection, PendingScope scope) throws SQLException {
+		String sql = "SELECT p.id FROM _plasma_pending_changes p" + ((scope != null) ? " WHERE " + scope.owns("p") : "")
+				+ " ORDER BY p.id LIMIT 1";
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
 			return rs.next();
 		}
 	}
 
 	/**
+	 * Returns the number of a region's pending entries.
+	 * @param connection the connection to read with
+	 * @param scope the region's entries
+	 * @return the count
+	 * @throws SQLException on database errors
+	 */
+	public static long count(Connection connection, PendingScope scope) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM _plasma_pending_changes p WHERE " + scope.owns("p"))) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	/**
+	 * Returns the creation time (Unix ms) of a region's oldest pending entry.
+	 * @param connection the connection to read with
+	 * @param scope the region's entries
+	 * @return the creation time, or {@code null} when nothing is pending
+	 * @throws SQLException on database errors
+	 */
+	public static Long oldestCreatedAt(Connection connection, PendingScope scope) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT p.created_at FROM _plasma_pending_changes p WHERE "
+						+ scope.owns("p") + " ORDER BY p.id LIMIT 1")) {
+			return rs.next() ? rs.getLong(1) : null;
+		}
+	}
+
+	/**
 	 * Returns the insert of one ledger marker, a {@code put} with parameters table name, row ID, value,
-	 * created at, client group ID, client ID and mutation ID.
+	 * created at, client group ID, client ID, mutation ID and the region of the push.
 	 * @param dialect the database's dialect
 	 * @return the statement
 	 */
 	public static String insertLedgerMarkerSql(PlasmaDialect dialect) {
-		return "INSERT INTO _plasma_pending_changes (" + dialect.entryColumns() + ") VALUES (?, ?, 'put', ?, ?, ?, ?, ?)";
+		return "INSERT INTO _plasma_pending_changes (" + dialect.entryColumns()
+				+ ", region) VALUES (?, ?, 'put', ?, ?, ?, ?, ?, ?)";
 	}
 
 	/**
-	 * Returns the select of the oldest pending entries in creation (primary-key) order: {@code id}, then the
-	 * dialect's entry columns and scope columns.
+	 * Returns the select of a region's oldest pending entries that it may take
+	 * ({@link PendingScope#takes}), in creation (primary-key) order: {@code id}, then the dialect's entry
+	 * columns and scope columns.
 	 * @param dialect the database's dialect
 	 * @param limit the most entries to read
+	 * @param scope the region's entries
 	 * @return the statement
 	 */
-	public static String selectOldestSql(PlasmaDialect dialect, int limit) {
-		return "SELECT id, " + dialect.entryColumns() + ", " + dialect.scopeColumns()
-				+ " FROM _plasma_pending_changes ORDER BY id LIMIT " + limit;
+	public static String selectOldestSql(PlasmaDialect dialect, int limit, PendingScope scope) {
+		return "SELECT p.id, " + prefixed("p", dialect.entryColumns()) + ", " + prefixed("p", dialect.scopeColumns())
+				+ " FROM _plasma_pending_changes p WHERE " + scope.takes("p") + " ORDER BY p.id LIMIT " + limit;
+	}
+
+	private static String prefixed(String alias, String columns) {
+		return alias + "." + String.join(", " + alias + ".", columns.split(",\\s*"));
 	}
 
 	/**

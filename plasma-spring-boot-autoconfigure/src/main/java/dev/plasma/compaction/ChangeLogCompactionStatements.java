@@ -2,6 +2,8 @@ package dev.plasma.compaction;
 
 import java.util.Collections;
 
+import dev.plasma.region.RegionIds;
+
 /**
  * Compaction's statements on {@code _plasma_changes}, the only place besides the table's owner,
  * {@link dev.plasma.changelog.ChangeLog}, that holds SQL on it. They live here rather than in the owner
@@ -22,31 +24,39 @@ final class ChangeLogCompactionStatements {
 			SELECT last_version, table_name, row_id,
 			  CASE WHEN last_del = last_version THEN 0
 			    WHEN EXISTS (SELECT 1 FROM _plasma_changes later
-			      WHERE later.table_name = last_entries.table_name AND later.row_id = last_entries.row_id
+			      WHERE later.region = %REGION% AND later.table_name = last_entries.table_name AND later.row_id = last_entries.row_id
 			        AND later.row_version > ? AND later.row_version <= ?) THEN 0
 			    ELSE 1 END
 			FROM (SELECT table_name, row_id, MAX(row_version) AS last_version,
 			        MAX(CASE WHEN op = 'del' AND table_name <> ? THEN row_version END) AS last_del
-			      FROM _plasma_changes WHERE row_version > ? AND row_version <= ?
+			      FROM _plasma_changes WHERE region = %REGION% AND row_version > ? AND row_version <= ?
 			      GROUP BY table_name, row_id) last_entries""";
 
 	static final String SELECT_FIRST_SQL = """
-			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version LIMIT 1""";
+			SELECT row_version FROM _plasma_changes WHERE region = %REGION% AND row_version > ? AND row_version <= ? ORDER BY row_version LIMIT 1""";
 
 	static final String SELECT_FIRST_CREATED_SINCE_SQL = """
 			SELECT row_version FROM _plasma_changes
-			WHERE row_version > ? AND row_version <= ? AND created_at >= ?
+			WHERE region = %REGION% AND row_version > ? AND row_version <= ? AND created_at >= ?
 			ORDER BY row_version LIMIT 1""";
 
 	static final String SELECT_RANGE_SQL = """
-			SELECT row_version FROM _plasma_changes WHERE row_version > ? AND row_version <= ? ORDER BY row_version""";
+			SELECT row_version FROM _plasma_changes WHERE region = %REGION% AND row_version > ? AND row_version <= ? ORDER BY row_version""";
 
 	static final String SELECT_KEPT_BEFORE_ANY_SQL = """
-			SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id = ANY(?) AND row_version <= ?""";
+			SELECT row_version FROM _plasma_changes WHERE region = %REGION% AND table_name = ? AND row_id = ANY(?) AND row_version <= ?""";
 
-	static final String DELETE_ANY_SQL = "DELETE FROM _plasma_changes WHERE row_version = ANY(?)";
+	static final String DELETE_ANY_SQL = "DELETE FROM _plasma_changes WHERE region = %REGION% AND row_version = ANY(?)";
 
 	private ChangeLogCompactionStatements() {
+	}
+
+	/**
+	 * Returns a statement for one region: every statement reads and deletes only the entries of the region
+	 * it compacts ({@code %REGION%}).
+	 */
+	static String inRegion(String sql, String region) {
+		return sql.replace("%REGION%", RegionIds.literal(region));
 	}
 
 	/**
@@ -54,7 +64,7 @@ final class ChangeLogCompactionStatements {
 	 * Parameters: after, up to, then the kept versions.
 	 */
 	static String deleteRangeSparingSql(int keeping) {
-		return "DELETE FROM _plasma_changes WHERE row_version > ? AND row_version <= ?"
+		return "DELETE FROM _plasma_changes WHERE region = %REGION% AND row_version > ? AND row_version <= ?"
 				+ ((keeping > 0) ? " AND row_version NOT IN (" + placeholders(keeping) + ")" : "");
 	}
 
@@ -63,7 +73,7 @@ final class ChangeLogCompactionStatements {
 	 * parameters. Parameters: table name, the row IDs, the bound.
 	 */
 	static String selectKeptBeforeInSql(int rows) {
-		return "SELECT row_version FROM _plasma_changes WHERE table_name = ? AND row_id IN (" + placeholders(rows)
+		return "SELECT row_version FROM _plasma_changes WHERE region = %REGION% AND table_name = ? AND row_id IN (" + placeholders(rows)
 				+ ") AND row_version <= ?";
 	}
 
@@ -71,7 +81,7 @@ final class ChangeLogCompactionStatements {
 	 * Returns the delete of {@code count} listed versions, without array parameters.
 	 */
 	static String deleteInSql(int count) {
-		return "DELETE FROM _plasma_changes WHERE row_version IN (" + placeholders(count) + ")";
+		return "DELETE FROM _plasma_changes WHERE region = %REGION% AND row_version IN (" + placeholders(count) + ")";
 	}
 
 	private static String placeholders(int count) {

@@ -30,9 +30,11 @@ import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.jdbc.JdbcTransactions;
 import dev.plasma.jdbc.JdbcTransactions.Isolation;
 import dev.plasma.ledger.MutationLedger;
+import dev.plasma.region.RegionIds;
 
 /**
- * Compacts the change log (docs/protocol.md, guarantee 7): among entries at or below a version
+ * Compacts one region's part of the change log (docs/protocol.md, guarantee 7; versions, floor and
+ * progress below are the region's, and every statement is limited to the region's entries): among entries at or below a version
  * {@code S}, keeps only the latest entry of each {@code (table_name, row_id)}, and none at all where that
  * latest entry is a {@code del} (the put and the delete cancel). Entries above {@code S} are never
  * touched, {@code S} is capped at the sequencer's head, and ledger markers (table
@@ -129,6 +131,10 @@ public class ChangeLogCompactor {
 
 	private volatile CompactionResult lastResult;
 
+	private final String region;
+
+	private final PlasmaDialect dialect;
+
 	/**
 	 * Creates a compactor that runs its batches back to back.
 	 * @param dataSource the data source holding Plasma's tables
@@ -155,6 +161,22 @@ public class ChangeLogCompactor {
 	 */
 	public ChangeLogCompactor(DataSource dataSource, PlasmaDialect dialect, int batchSize, Duration batchPause,
 			List<CompactionListener> listeners) {
+		this(dataSource, dialect, batchSize, batchPause, listeners, RegionIds.DEFAULT);
+	}
+
+	/**
+	 * Creates a compactor of one region's entries, its floor and its progress.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 * @param batchSize the most entries examined or deleted in one transaction
+	 * @param batchPause how long at least to pause between two batches
+	 * @param listeners told about every pass
+	 * @param region the region to compact
+	 */
+	public ChangeLogCompactor(DataSource dataSource, PlasmaDialect dialect, int batchSize, Duration batchPause,
+			List<CompactionListener> listeners, String region) {
+		this.region = RegionIds.require(region, "region");
+		this.dialect = dialect;
 		if (batchSize < 1) {
 			throw new IllegalArgumentException("batchSize must be at least 1");
 		}
@@ -220,6 +242,25 @@ public class ChangeLogCompactor {
 	}
 
 	/**
+	 * Returns a compactor like this one for another region.
+	 * @param other the region
+	 * @return the compactor
+	 */
+	public ChangeLogCompactor forRegion(String other) {
+		return other.equals(this.region) ? this
+				: new ChangeLogCompactor(this.dataSource, this.dialect, this.batchSize, this.batchPause, this.listeners,
+						other);
+	}
+
+	/**
+	 * Returns the region this compactor compacts.
+	 * @return the region
+	 */
+	public String region() {
+		return this.region;
+	}
+
+	/**
 	 * Returns the most entries examined or deleted in one transaction.
 	 * @return the batch size
 	 */
@@ -237,7 +278,7 @@ public class ChangeLogCompactor {
 
 	private CompactionResult compact(long safeUpToVersion, BatchCheck check, long started) {
 		try (Connection connection = this.dataSource.getConnection()) {
-			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection, this.region);
 			long floor = state.floor();
 			long start = state.compactedTo();
 			long upTo = Math.min(safeUpToVersion, state.head());
@@ -284,7 +325,7 @@ public class ChangeLogCompactor {
 					}
 				}
 			}
-			try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_SQL)) {
+			try (PreparedStatement select = connection.prepareStatement(ChangeLogCompactionStatements.inRegion(SELECT_LAST_SQL, this.region))) {
 				select.setLong(1, segmentEnd);
 				select.setLong(2, upTo);
 				select.setString(3, MutationLedger.MARKER_TABLE);
@@ -346,7 +387,7 @@ public class ChangeLogCompactor {
 				&& bit <= hi - segmentStart; bit = kept.nextSetBit(bit + 1)) {
 			keep[keeping++] = segmentStart + bit;
 		}
-		String sql = ChangeLogCompactionStatements.deleteRangeSparingSql(keeping);
+		String sql = ChangeLogCompactionStatements.inRegion(ChangeLogCompactionStatements.deleteRangeSparingSql(keeping), this.region);
 		int removed;
 		try (PreparedStatement delete = connection.prepareStatement(sql)) {
 			delete.setLong(1, after);
@@ -356,7 +397,7 @@ public class ChangeLogCompactor {
 			}
 			removed = delete.executeUpdate();
 		}
-		SequencerStateRepository.addCompactedEntries(connection, removed);
+		SequencerStateRepository.addCompactedEntries(connection, this.region, removed);
 		return new Batch(removed + keeping, removed);
 	}
 
@@ -379,7 +420,7 @@ public class ChangeLogCompactor {
 
 	private void raiseFloor(Connection connection, long upTo) throws SQLException {
 		inTransaction(connection, (transaction) -> {
-			SequencerStateRepository.raiseFloor(connection, upTo);
+			SequencerStateRepository.raiseFloor(connection, this.region, upTo);
 			return null;
 		});
 	}
@@ -388,8 +429,8 @@ public class ChangeLogCompactor {
 	 * Returns the first version in {@code (after, upTo]}, or {@code null} when there is none, so that a pass
 	 * skips ranges that hold no entries (one index lookup).
 	 */
-	private static Long firstVersionAfter(Connection connection, long after, long upTo) throws SQLException {
-		try (PreparedStatement select = connection.prepareStatement(SELECT_FIRST_SQL)) {
+	private Long firstVersionAfter(Connection connection, long after, long upTo) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(ChangeLogCompactionStatements.inRegion(SELECT_FIRST_SQL, this.region))) {
 			select.setLong(1, after);
 			select.setLong(2, upTo);
 			try (ResultSet rs = select.executeQuery()) {
@@ -402,9 +443,10 @@ public class ChangeLogCompactor {
 	 * Returns the first version in {@code (after, upTo]} created at or after {@code createdAt}, or
 	 * {@code null} when there is none (the retention cutoff of {@link CompactionJob}).
 	 */
-	static Long firstVersionCreatedSince(Connection connection, long after, long upTo, long createdAt)
+	static Long firstVersionCreatedSince(Connection connection, String region, long after, long upTo, long createdAt)
 			throws SQLException {
-		try (PreparedStatement select = connection.prepareStatement(SELECT_FIRST_CREATED_SINCE_SQL)) {
+		try (PreparedStatement select = connection
+			.prepareStatement(ChangeLogCompactionStatements.inRegion(SELECT_FIRST_CREATED_SINCE_SQL, region))) {
 			select.setLong(1, after);
 			select.setLong(2, upTo);
 			select.setLong(3, createdAt);
@@ -416,7 +458,7 @@ public class ChangeLogCompactor {
 
 	private long[] versionsBetween(Connection connection, long after, long hi) throws SQLException {
 		List<Long> versions = new ArrayList<>();
-		try (PreparedStatement select = connection.prepareStatement(SELECT_RANGE_SQL)) {
+		try (PreparedStatement select = connection.prepareStatement(ChangeLogCompactionStatements.inRegion(SELECT_RANGE_SQL, this.region))) {
 			select.setLong(1, after);
 			select.setLong(2, hi);
 			collect(select, versions);
@@ -435,7 +477,7 @@ public class ChangeLogCompactor {
 		for (Map.Entry<String, List<String>> table : rowsByTable.entrySet()) {
 			List<String> rowIds = table.getValue();
 			if (this.arrays) {
-				try (PreparedStatement select = connection.prepareStatement(SELECT_KEPT_BEFORE_ANY_SQL)) {
+				try (PreparedStatement select = connection.prepareStatement(ChangeLogCompactionStatements.inRegion(SELECT_KEPT_BEFORE_ANY_SQL, this.region))) {
 					select.setString(1, table.getKey());
 					select.setArray(2, connection.createArrayOf("text", rowIds.toArray()));
 					select.setLong(3, start);
@@ -445,7 +487,7 @@ public class ChangeLogCompactor {
 			}
 			for (int from = 0; from < rowIds.size(); from += IN_LIST_CHUNK) {
 				List<String> chunk = rowIds.subList(from, Math.min(rowIds.size(), from + IN_LIST_CHUNK));
-				String sql = ChangeLogCompactionStatements.selectKeptBeforeInSql(chunk.size());
+				String sql = ChangeLogCompactionStatements.inRegion(ChangeLogCompactionStatements.selectKeptBeforeInSql(chunk.size()), this.region);
 				try (PreparedStatement select = connection.prepareStatement(sql)) {
 					int index = 1;
 					select.setString(index++, table.getKey());
@@ -479,7 +521,7 @@ public class ChangeLogCompactor {
 		}
 		int removed = 0;
 		if (this.arrays) {
-			try (PreparedStatement delete = connection.prepareStatement(DELETE_ANY_SQL)) {
+			try (PreparedStatement delete = connection.prepareStatement(ChangeLogCompactionStatements.inRegion(DELETE_ANY_SQL, this.region))) {
 				Long[] chunk = new Long[to - from];
 				for (int i = from; i < to; i++) {
 					chunk[i - from] = versions[i];
@@ -492,7 +534,7 @@ public class ChangeLogCompactor {
 			for (int chunkStart = from; chunkStart < to; chunkStart += IN_LIST_CHUNK) {
 				int size = Math.min(IN_LIST_CHUNK, to - chunkStart);
 				try (PreparedStatement delete = connection
-					.prepareStatement(ChangeLogCompactionStatements.deleteInSql(size))) {
+					.prepareStatement(ChangeLogCompactionStatements.inRegion(ChangeLogCompactionStatements.deleteInSql(size), this.region))) {
 					for (int i = 0; i < size; i++) {
 						delete.setLong(i + 1, versions[chunkStart + i]);
 					}
@@ -500,13 +542,13 @@ public class ChangeLogCompactor {
 				}
 			}
 		}
-		SequencerStateRepository.addCompactedEntries(connection, removed);
+		SequencerStateRepository.addCompactedEntries(connection, this.region, removed);
 		return removed;
 	}
 
 	private void finish(Connection connection, long upTo) throws SQLException {
 		inTransaction(connection, (transaction) -> {
-			SequencerStateRepository.finishCompaction(connection, upTo, this.clock.nowMillis(connection));
+			SequencerStateRepository.finishCompaction(connection, this.region, upTo, this.clock.nowMillis(connection));
 			return null;
 		});
 	}

@@ -19,7 +19,9 @@ import dev.plasma.dialect.PlasmaDialect;
 /**
  * One compaction run as the schedule (or an operator) starts it: under the cluster-wide
  * {@link LeaseLock}, renewed before every batch, up to the newest version that is older than the
- * retention window, with one log line per run.
+ * retention window, with one log line per run. A scheduled run compacts the compactor's region and then
+ * every other region (each its own entries, floor and progress); a run with a requested version compacts
+ * the compactor's region only.
  * <p>
  * The retention cutoff is on the database's clock: {@code now - retention}, with {@code now} read from
  * the database, compared with {@code created_at}, which the capture triggers stamp from the same clock
@@ -42,6 +44,8 @@ public class CompactionJob {
 	private final DatabaseClock clock;
 
 	private final Duration retention;
+
+	private final java.util.Map<String, ChangeLogCompactor> otherCompactors = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/**
 	 * Creates the job.
@@ -92,6 +96,13 @@ public class CompactionJob {
 			long upTo = (safeUpToVersion != null) ? safeUpToVersion : retentionCutoffVersion();
 			CompactionResult result = this.compactor.compactChangeLog(upTo, lease::renew);
 			logger.info(describe(safeUpToVersion, result));
+			if (safeUpToVersion == null) {
+				for (String region : otherRegions()) {
+					ChangeLogCompactor other = this.otherCompactors.computeIfAbsent(region, this.compactor::forRegion);
+					CompactionResult regionResult = other.compactChangeLog(retentionCutoffVersion(region), lease::renew);
+					logger.info("Region '" + region + "': " + describe(null, regionResult));
+				}
+			}
 			return Optional.of(result);
 		}
 		catch (RuntimeException ex) {
@@ -131,12 +142,35 @@ public class CompactionJob {
 	 * @return the version to compact up to
 	 */
 	public long retentionCutoffVersion() {
+		return retentionCutoffVersion(this.compactor.region());
+	}
+
+	private java.util.List<String> otherRegions() {
 		try (Connection connection = this.dataSource.getConnection()) {
-			SequencerStateRepository.State state = SequencerStateRepository.read(connection);
+			return SequencerStateRepository.readAll(connection)
+				.stream()
+				.map(SequencerStateRepository.RegionState::region)
+				.filter((region) -> !region.equals(this.compactor.region()))
+				.toList();
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Plasma compaction: reading the regions failed", ex);
+		}
+	}
+
+	/**
+	 * Returns a region's retention cutoff, like {@link #retentionCutoffVersion()}.
+	 * @param region the region
+	 * @return the version to compact the region up to
+	 */
+	public long retentionCutoffVersion(String region) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			SequencerStateRepository.State state = SequencerStateRepository.read(connection, region);
 			long head = state.head();
 			long compactedTo = state.compactedTo();
 			long cutoff = this.clock.nowMillis(connection) - this.retention.toMillis();
-			Long firstYoung = ChangeLogCompactor.firstVersionCreatedSince(connection, compactedTo, head, cutoff);
+			Long firstYoung = ChangeLogCompactor.firstVersionCreatedSince(connection, region, compactedTo, head,
+					cutoff);
 			return (firstYoung != null) ? firstYoung - 1 : head;
 		}
 		catch (SQLException ex) {

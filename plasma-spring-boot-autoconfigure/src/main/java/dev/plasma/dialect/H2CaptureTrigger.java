@@ -21,14 +21,15 @@ import dev.plasma.schema.TableResolver;
 public class H2CaptureTrigger implements Trigger {
 
 	static final String INSERT_PENDING = """
-			INSERT INTO _plasma_pending_changes (table_name, row_id, op, "VALUE", created_at, client_group_id, client_id, mutation_id)
-			SELECT ?, ?, ?, ?, ?, o.client_group_id, o.client_id, o.mutation_id
+			INSERT INTO _plasma_pending_changes (table_name, row_id, op, "VALUE", created_at, client_group_id, client_id, mutation_id,
+			  region)
+			SELECT ?, ?, ?, ?, ?, o.client_group_id, o.client_id, o.mutation_id, o.region
 			FROM (SELECT 1 AS one) plasma_one LEFT JOIN _plasma_origin o ON o.session_id = SESSION_ID()""";
 
 	static final String INSERT_SCOPED_PENDING = """
 			INSERT INTO _plasma_pending_changes (table_name, row_id, op, "VALUE", created_at, client_group_id, client_id, mutation_id,
-			  scope, old_scope)
-			SELECT ?, ?, ?, ?, ?, o.client_group_id, o.client_id, o.mutation_id, ?, ?
+			  region, scope, old_scope)
+			SELECT ?, ?, ?, ?, ?, o.client_group_id, o.client_id, o.mutation_id, o.region, ?, ?
 			FROM (SELECT 1 AS one) plasma_one LEFT JOIN _plasma_origin o ON o.session_id = SESSION_ID()""";
 
 	private SyncedTable table;

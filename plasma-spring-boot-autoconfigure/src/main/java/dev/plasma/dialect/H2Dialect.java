@@ -51,14 +51,18 @@ class H2Dialect implements PlasmaDialect {
 
 	@Override
 	public String upsertOriginSql() {
-		return "MERGE INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) KEY (session_id) VALUES ("
-				+ sessionIdExpression() + ", ?, ?, ?)";
+		return "MERGE INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id, region) KEY (session_id) VALUES ("
+				+ sessionIdExpression() + ", ?, ?, ?, ?)";
 	}
 
 	@Override
 	public String upsertConfirmationSql() {
-		return "MERGE INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) "
-				+ "KEY (client_group_id, client_id) VALUES (?, ?, ?, ?)";
+		return "MERGE INTO _plasma_client_confirmations c USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(255)),"
+				+ " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(32)))) s (g, cl, m, v, r)"
+				+ " ON c.client_group_id = s.g AND c.client_id = s.cl"
+				+ " WHEN MATCHED AND c.mutation_id < s.m THEN UPDATE SET mutation_id = s.m, row_version = s.v, region = s.r"
+				+ " WHEN NOT MATCHED THEN INSERT (client_group_id, client_id, mutation_id, row_version, region)"
+				+ " VALUES (s.g, s.cl, s.m, s.v, s.r)";
 	}
 
 	private String triggerName(String physicalName) {

@@ -64,15 +64,23 @@ class MariaDbDialect extends SqlTriggerDialect {
 
 	@Override
 	public String upsertOriginSql() {
-		return "INSERT INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) VALUES (CONNECTION_ID(), ?, ?, ?)"
+		return "INSERT INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id, region) VALUES (CONNECTION_ID(), ?, ?, ?, ?)"
 				+ " ON DUPLICATE KEY UPDATE client_group_id = VALUES(client_group_id), client_id = VALUES(client_id),"
-				+ " mutation_id = VALUES(mutation_id)";
+				+ " mutation_id = VALUES(mutation_id), region = VALUES(region)";
 	}
 
 	@Override
 	public String upsertConfirmationSql() {
-		return "INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) VALUES (?, ?, ?, ?)"
-				+ " ON DUPLICATE KEY UPDATE mutation_id = VALUES(mutation_id), row_version = VALUES(row_version)";
+		return "INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version, region) VALUES (?, ?, ?, ?, ?)"
+				+ " ON DUPLICATE KEY UPDATE"
+				+ " row_version = IF(VALUES(mutation_id) > mutation_id, VALUES(row_version), row_version),"
+				+ " region = IF(VALUES(mutation_id) > mutation_id, VALUES(region), region),"
+				+ " mutation_id = GREATEST(mutation_id, VALUES(mutation_id))";
+	}
+
+	@Override
+	public String nextBatchOrderSql() {
+		return "SELECT NEXTVAL(_plasma_batch_order)";
 	}
 
 	@Override
@@ -122,15 +130,17 @@ class MariaDbDialect extends SqlTriggerDialect {
 	 * REPEATABLE READ and make concurrent mutation scopes wait for each other.
 	 */
 	private static final String READ_ORIGIN = "DECLARE plasma_cg VARCHAR(255); DECLARE plasma_c VARCHAR(255); "
-			+ "DECLARE plasma_m BIGINT; SELECT MAX(client_group_id), MAX(client_id), MAX(mutation_id) "
-			+ "INTO plasma_cg, plasma_c, plasma_m FROM _plasma_origin WHERE session_id = CONNECTION_ID(); ";
+			+ "DECLARE plasma_m BIGINT; DECLARE plasma_r VARCHAR(32); "
+			+ "SELECT MAX(client_group_id), MAX(client_id), MAX(mutation_id), MAX(region) "
+			+ "INTO plasma_cg, plasma_c, plasma_m, plasma_r FROM _plasma_origin WHERE session_id = CONNECTION_ID(); ";
 
 	@Override
 	String insertPending(SyncedTable table, String ref, String op, String oldScope) {
 		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
-		return "INSERT INTO _plasma_pending_changes (" + entryColumns() + scopeInsertColumns(table) + ") VALUES ("
-				+ literal(table.name()) + ", " + rowId(table, ref) + ", " + literal(op) + ", " + value + ", "
-				+ nowMillisExpression() + ", plasma_cg, plasma_c, plasma_m" + scopeValues(table, ref, op, oldScope) + ")";
+		return "INSERT INTO _plasma_pending_changes (" + entryColumns() + ", region" + scopeInsertColumns(table)
+				+ ") VALUES (" + literal(table.name()) + ", " + rowId(table, ref) + ", " + literal(op) + ", " + value + ", "
+				+ nowMillisExpression() + ", plasma_cg, plasma_c, plasma_m, plasma_r" + scopeValues(table, ref, op, oldScope)
+				+ ")";
 	}
 
 	@Override

@@ -87,14 +87,16 @@ public interface PlasmaDialect {
 
 	/**
 	 * Returns SQL that inserts or replaces the current session's row of {@code _plasma_origin}, with
-	 * three parameters: client group ID, client ID and mutation ID.
+	 * four parameters: client group ID, client ID, mutation ID and the region the mutation was pushed to.
 	 * @return the statement
 	 */
 	String upsertOriginSql();
 
 	/**
 	 * Returns SQL that records a sequenced ledger marker in {@code _plasma_client_confirmations}, with
-	 * parameters client group ID, client ID, mutation ID and row version.
+	 * parameters client group ID, client ID, mutation ID, row version and region, unless the client has a
+	 * later mutation confirmed already (a region taking over another's pending marker may sequence it after
+	 * the client's next mutation was sequenced elsewhere).
 	 * @return the statement
 	 */
 	String upsertConfirmationSql();
@@ -110,15 +112,25 @@ public interface PlasmaDialect {
 
 	/**
 	 * Returns one statement that moves a sequencer batch without the entries passing through the JVM, or
-	 * {@code null} to move them with plain JDBC. Parameters: the most entries to move, the head; it
-	 * deletes the oldest visible pending entries, inserts them into {@code _plasma_changes} with versions
-	 * {@code head+1, ...}, upserts the confirmations of the ledger markers among them and returns the
-	 * moved entries' {@code created_at} in version order.
+	 * {@code null} to move them with plain JDBC. Parameters: the most entries to move, the head; it deletes the oldest visible pending entries the region takes ({@link dev.plasma.changelog.PendingScope#takes}),
+	 * inserts them into {@code _plasma_changes} in the region with versions {@code head+1, ...}, upserts the
+	 * confirmations of the ledger markers among them and returns the moved entries' {@code created_at} in
+	 * version order. The entries' {@code batch_order} is one value of {@code _plasma_batch_order} taken
+	 * within the statement, after its snapshot (see {@link #nextBatchOrderSql()}).
 	 * @param markerTable the table name of ledger markers
+	 * @param scope the sequenced region's entries
 	 * @return the statement or {@code null}
 	 */
-	default String moveBatchSql(String markerTable) {
+	default String moveBatchSql(String markerTable, dev.plasma.changelog.PendingScope scope) {
 		return null;
+	}
+
+	/**
+	 * Returns the query of the next value of {@code _plasma_batch_order}, one per sequencer batch.
+	 * @return the query
+	 */
+	default String nextBatchOrderSql() {
+		return "SELECT NEXT VALUE FOR _plasma_batch_order";
 	}
 
 	/**

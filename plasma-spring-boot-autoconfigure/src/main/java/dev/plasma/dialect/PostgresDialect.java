@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 
+import dev.plasma.changelog.PendingScope;
+import dev.plasma.region.RegionIds;
 import dev.plasma.schema.ColumnKind;
 import dev.plasma.schema.SqlIdentifiers;
 import dev.plasma.schema.SyncedTable;
@@ -61,39 +63,47 @@ class PostgresDialect extends SqlTriggerDialect {
 
 	@Override
 	public String upsertOriginSql() {
-		return "INSERT INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id) VALUES (pg_backend_pid(), ?, ?, ?)"
+		return "INSERT INTO _plasma_origin (session_id, client_group_id, client_id, mutation_id, region) VALUES (pg_backend_pid(), ?, ?, ?, ?)"
 				+ " ON CONFLICT (session_id) DO UPDATE SET client_group_id = EXCLUDED.client_group_id,"
-				+ " client_id = EXCLUDED.client_id, mutation_id = EXCLUDED.mutation_id";
+				+ " client_id = EXCLUDED.client_id, mutation_id = EXCLUDED.mutation_id, region = EXCLUDED.region";
 	}
 
 	@Override
 	public String upsertConfirmationSql() {
-		return "INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version) VALUES (?, ?, ?, ?)"
+		return "INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version, region) VALUES (?, ?, ?, ?, ?)"
 				+ " ON CONFLICT (client_group_id, client_id) DO UPDATE SET mutation_id = EXCLUDED.mutation_id,"
-				+ " row_version = EXCLUDED.row_version";
+				+ " row_version = EXCLUDED.row_version, region = EXCLUDED.region"
+				+ " WHERE _plasma_client_confirmations.mutation_id < EXCLUDED.mutation_id";
 	}
 
 	@Override
-	public String moveBatchSql(String markerTable) {
+	public String moveBatchSql(String markerTable, PendingScope scope) {
 		return """
 				WITH moved AS (
 				  DELETE FROM _plasma_pending_changes
-				  WHERE id IN (SELECT id FROM _plasma_pending_changes ORDER BY id LIMIT ?)
+				  WHERE id IN (SELECT p.id FROM _plasma_pending_changes p WHERE %2$s ORDER BY p.id LIMIT ?)
 				  RETURNING id, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope
 				), inserted AS (
-				  INSERT INTO _plasma_changes (row_version, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope)
-				  SELECT ? + row_number() OVER (ORDER BY id), table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope
+				  INSERT INTO _plasma_changes (region, row_version, batch_order, table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope)
+				  SELECT %3$s, ? + row_number() OVER (ORDER BY id), (SELECT nextval('_plasma_batch_order')), table_name, row_id, op, value, created_at, client_group_id, client_id, mutation_id, scope, old_scope
 				  FROM moved
 				  RETURNING row_version, table_name, created_at, client_group_id, client_id, mutation_id
 				), confirmed AS (
-				  INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version)
-				  SELECT DISTINCT ON (client_group_id, client_id) client_group_id, client_id, mutation_id, row_version
-				  FROM inserted WHERE table_name = '%s' AND mutation_id IS NOT NULL
+				  INSERT INTO _plasma_client_confirmations (client_group_id, client_id, mutation_id, row_version, region)
+				  SELECT DISTINCT ON (client_group_id, client_id) client_group_id, client_id, mutation_id, row_version, %3$s
+				  FROM inserted WHERE table_name = '%1$s' AND mutation_id IS NOT NULL
 				  ORDER BY client_group_id, client_id, row_version DESC
 				  ON CONFLICT (client_group_id, client_id)
-				  DO UPDATE SET mutation_id = EXCLUDED.mutation_id, row_version = EXCLUDED.row_version
+				  DO UPDATE SET mutation_id = EXCLUDED.mutation_id, row_version = EXCLUDED.row_version, region = EXCLUDED.region
+				  WHERE _plasma_client_confirmations.mutation_id < EXCLUDED.mutation_id
 				)
-				SELECT created_at FROM inserted ORDER BY row_version""".formatted(markerTable);
+				SELECT created_at FROM inserted ORDER BY row_version""".formatted(markerTable, scope.takes("p"),
+				RegionIds.literal(scope.region()));
+	}
+
+	@Override
+	public String nextBatchOrderSql() {
+		return "SELECT nextval('_plasma_batch_order')";
 	}
 
 	/**

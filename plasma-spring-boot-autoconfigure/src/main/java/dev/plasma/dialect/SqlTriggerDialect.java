@@ -125,10 +125,10 @@ abstract class SqlTriggerDialect implements PlasmaDialect {
 	 */
 	String insertPending(SyncedTable table, String ref, String op, String oldScope) {
 		String value = op.equals("put") ? rowJson(table, ref) : "NULL";
-		return "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns()
+		return "INSERT INTO " + internalTable("_plasma_pending_changes") + " (" + entryColumns() + ", region"
 				+ scopeInsertColumns(table) + ") SELECT " + literal(table.name()) + ", " + rowId(table, ref) + ", "
 				+ literal(op) + ", " + value + ", " + nowMillisExpression()
-				+ ", o.client_group_id, o.client_id, o.mutation_id" + scopeValues(table, ref, op, oldScope)
+				+ ", o.client_group_id, o.client_id, o.mutation_id, o.region" + scopeValues(table, ref, op, oldScope)
 				+ " FROM (SELECT 1 AS one) plasma_one" + " LEFT JOIN " + internalTable("_plasma_origin")
 				+ " o ON o.session_id = " + sessionIdExpression();
 	}

@@ -1,15 +1,19 @@
 package dev.plasma.ledger;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.plasma.changelog.PendingChanges;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.region.RegionIds;
 
 /**
  * The de-duplication ledger, {@code _plasma_client_mutations}: per client, the last mutation ID the
- * server has processed (applied or failed). Every method but {@link #lastConfirmationVersion} must run
+ * server has processed (applied or failed). Every method but {@link #lastConfirmationVersions} must run
  * inside the push transaction.
  * <p>
  * Owns {@code _plasma_client_mutations} and {@code _plasma_client_confirmations} (per client, the last
@@ -24,7 +28,7 @@ import dev.plasma.dialect.PlasmaDialect;
  * {@link dev.plasma.changelog.SequencerStateRepository#readPullState}.</li>
  * </ul>
  * The marker's insert into {@code _plasma_pending_changes} is
- * {@link PendingChanges#insertLedgerMarkerSql(PlasmaDialect)}. {@link #lastConfirmationVersion} reads the
+ * {@link PendingChanges#insertLedgerMarkerSql(PlasmaDialect)}. {@link #lastConfirmationVersions} reads the
  * table outside any push, for the read-replica check (one primary-key prefix lookup).
  * <p>
  * Advancing the ledger also appends a <em>ledger marker</em> to the change log (table name
@@ -51,7 +55,7 @@ public class MutationLedger {
 			DELETE FROM _plasma_client_mutations WHERE client_group_id = ?""";
 
 	private static final String LAST_CONFIRMATION_SQL = """
-			SELECT MAX(row_version) FROM _plasma_client_confirmations WHERE client_group_id = ?""";
+			SELECT region, MAX(row_version) FROM _plasma_client_confirmations WHERE client_group_id = ? GROUP BY region""";
 
 	private static final String FORGET_CONFIRMATIONS_SQL = """
 			DELETE FROM _plasma_client_confirmations WHERE client_group_id = ?""";
@@ -60,14 +64,27 @@ public class MutationLedger {
 
 	private final String insertMarkerSql;
 
+	private final String region;
+
 	/**
 	 * Creates the ledger.
 	 * @param dataSource the data source holding Plasma's tables
 	 * @param dialect the database's dialect
 	 */
 	public MutationLedger(DataSource dataSource, PlasmaDialect dialect) {
+		this(dataSource, dialect, RegionIds.DEFAULT);
+	}
+
+	/**
+	 * Creates the ledger of an instance of a region: its markers are sequenced by that region.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 * @param region the region pushes to this instance belong to
+	 */
+	public MutationLedger(DataSource dataSource, PlasmaDialect dialect, String region) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.insertMarkerSql = PendingChanges.insertLedgerMarkerSql(dialect);
+		this.region = RegionIds.require(region, "region");
 	}
 
 	/**
@@ -103,7 +120,7 @@ public class MutationLedger {
 		this.jdbc.update(ADVANCE_SQL, mutationId, clientGroupId, clientId);
 		this.jdbc.update(this.insertMarkerSql, MARKER_TABLE, markerRowId(clientGroupId, clientId),
 				"{\"lastMutationID\":" + mutationId + "}", System.currentTimeMillis(), clientGroupId, clientId,
-				mutationId);
+				mutationId, this.region);
 	}
 
 	/**
@@ -111,11 +128,15 @@ public class MutationLedger {
 	 * holds every confirmation (and so every change of every confirmed mutation) the group was told of.
 	 * Runs on its own, outside any transaction.
 	 * @param clientGroupId the client group
-	 * @return the highest ledger-marker version among the group's confirmations, 0 for none
+	 * @return per region, the highest ledger-marker version among the group's confirmations (no entry for a
+	 * region without one)
 	 */
-	public long lastConfirmationVersion(String clientGroupId) {
-		Long version = this.jdbc.queryForObject(LAST_CONFIRMATION_SQL, Long.class, clientGroupId);
-		return (version != null) ? version : 0;
+	public Map<String, Long> lastConfirmationVersions(String clientGroupId) {
+		Map<String, Long> versions = new TreeMap<>();
+		this.jdbc.query(LAST_CONFIRMATION_SQL, (rs) -> {
+			versions.put(rs.getString(1), rs.getLong(2));
+		}, clientGroupId);
+		return versions;
 	}
 
 	/**

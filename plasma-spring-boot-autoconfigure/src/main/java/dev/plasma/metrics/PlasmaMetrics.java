@@ -21,6 +21,8 @@ import dev.plasma.changelog.ChangeLogStatus;
 import dev.plasma.clients.ClientGroupCleanupListener;
 import dev.plasma.clients.ClientGroups;
 import dev.plasma.changelog.ChangeLogStatusReader;
+import dev.plasma.changelog.RegionStatus;
+import dev.plasma.region.RegionIds;
 import dev.plasma.compaction.CompactionListener;
 import dev.plasma.compaction.CompactionResult;
 import dev.plasma.sync.AccessDenial;
@@ -40,6 +42,10 @@ import dev.plasma.sync.MutationOutcome;
  * <li>{@code plasma.changelog.entries} (gauge): entries in the change log;</li>
  * <li>{@code plasma.changelog.head} (gauge): the highest sequenced version;</li>
  * <li>{@code plasma.sequencer.pending} (gauge): committed entries waiting for the sequencer;</li>
+ * <li>{@code plasma.region.head}, {@code plasma.region.floor}, {@code plasma.region.pending} and
+ * {@code plasma.region.lag} (gauges, tag {@code region}, registered for the regions known when the registry
+ * is bound): each region's head, compaction floor, pending entries and the age in seconds of its oldest
+ * pending entry;</li>
  * <li>{@code plasma.push.mutations} (counter, tag {@code outcome} = {@code applied} | {@code duplicate} |
  * {@code failed} | {@code gap}): pushed mutations by what happened to them;</li>
  * <li>{@code plasma.pull.requests} (counter, tag {@code kind} = {@code incremental} | {@code reset}): pulls
@@ -72,6 +78,8 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener, ClientGro
 	private static final Log logger = LogFactory.getLog(PlasmaMetrics.class);
 
 	private final Supplier<ChangeLogStatusReader> statusReader;
+
+	private String rawWritesRegion = RegionIds.DEFAULT;
 
 	private final List<Meters> bound = new CopyOnWriteArrayList<>();
 
@@ -120,6 +128,7 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener, ClientGro
 			.baseUnit("seconds")
 			.strongReference(true)
 			.register(registry);
+		bindRegions(registry);
 		clientGauge(registry, "active", ClientGroups.Counts::active);
 		clientGauge(registry, "deleted", ClientGroups.Counts::deleted);
 		Gauge.builder("plasma.clients.cleanup.last.run", this, (metrics) -> metrics.lastCleanupEpochSeconds)
@@ -127,6 +136,61 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener, ClientGro
 			.baseUnit("seconds")
 			.strongReference(true)
 			.register(registry);
+	}
+
+	/**
+	 * Registers the region gauges of every region known when the registry is bound.
+	 */
+	private void bindRegions(MeterRegistry registry) {
+		List<RegionStatus> regions;
+		try {
+			ChangeLogStatusReader reader = this.statusReader.get();
+			regions = (reader != null) ? reader.readRegions(this.rawWritesRegion) : List.of();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Plasma: reading the regions for metrics failed", ex);
+			regions = List.of();
+		}
+		for (RegionStatus region : regions) {
+			regionGauge(registry, "plasma.region.head", "Highest version the region handed out", region.region(),
+					RegionStatus::head, null);
+			regionGauge(registry, "plasma.region.floor", "The region's compaction floor", region.region(),
+					RegionStatus::floor, null);
+			regionGauge(registry, "plasma.region.pending", "Committed entries waiting for the region's sequencer",
+					region.region(), RegionStatus::pending, null);
+			regionGauge(registry, "plasma.region.lag", "How long the region's oldest pending entry has waited",
+					region.region(), (status) -> status.lagMillis() / 1000.0, "seconds");
+		}
+	}
+
+	private void regionGauge(MeterRegistry registry, String name, String description, String region,
+			ToDoubleFunction<RegionStatus> value, String baseUnit) {
+		Gauge.builder(name, this, (metrics) -> {
+			ChangeLogStatusReader reader = metrics.statusReader.get();
+			if (reader == null) {
+				return Double.NaN;
+			}
+			try {
+				return reader.cachedRegions(metrics.rawWritesRegion)
+					.stream()
+					.filter((status) -> status.region().equals(region))
+					.mapToDouble(value)
+					.findFirst()
+					.orElse(Double.NaN);
+			}
+			catch (RuntimeException ex) {
+				return Double.NaN;
+			}
+		}).description(description).tag("region", region).baseUnit(baseUnit).strongReference(true).register(registry);
+	}
+
+	/**
+	 * Sets the region that sequences writes without a region, so that each region's pending entries are
+	 * counted as its sequencer takes them.
+	 * @param rawWritesRegion the default region for raw writes
+	 */
+	public void setRawWritesRegion(String rawWritesRegion) {
+		this.rawWritesRegion = RegionIds.require(rawWritesRegion, "default region for raw writes");
 	}
 
 	private void clientGauge(MeterRegistry registry, String state, ToDoubleFunction<ClientGroups.Counts> value) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -27,6 +28,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import dev.plasma.access.ReadRules;
 import dev.plasma.access.ReadView;
 import dev.plasma.changelog.ChangeLog;
+import dev.plasma.changelog.ChangeScope;
 import dev.plasma.changelog.SequencerStateRepository;
 
 /**
@@ -73,11 +75,13 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 
 	private final Object signal = new Object();
 
-	private long target = -1;
+	/** Per region, the newest head heard of; guarded by {@link #signal}. */
+	private final Map<String, Long> targets = new TreeMap<>();
 
 	private long targetSequencedAt;
 
-	private volatile long dispatched = -1;
+	/** Per region, the head dispatched last; {@code null} before the first read. */
+	private volatile @Nullable Map<String, Long> dispatched;
 
 	private volatile boolean running;
 
@@ -175,11 +179,21 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 	}
 
 	/**
-	 * Returns the head this instance dispatched last, or -1 before the first read.
-	 * @return the head
+	 * Returns the version this instance dispatched last, the sum of every region's head (as Replicache's
+	 * {@code order}: it only grows), or -1 before the first read.
+	 * @return the version
 	 */
 	public long head() {
-		return this.dispatched;
+		Map<String, Long> heads = this.dispatched;
+		return (heads != null) ? sum(heads) : -1;
+	}
+
+	private static long sum(Map<String, Long> heads) {
+		long sum = 0;
+		for (long head : heads.values()) {
+			sum += head;
+		}
+		return sum;
 	}
 
 	/**
@@ -189,12 +203,20 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 	 * @param lastSeen the version the client last heard of
 	 */
 	public void catchUp(PokeConnection connection, long lastSeen) {
-		long head = this.dispatched;
-		if (head < 0 || lastSeen >= head) {
+		Map<String, Long> heads = this.dispatched;
+		long head = (heads != null) ? sum(heads) : -1;
+		if (heads == null || lastSeen >= head) {
 			return;
 		}
 		try {
-			ChangeAudience audience = ChangeAudience.of(this.changeLog.readScopes(lastSeen, head), this.rules);
+			// The version is a sum over regions: no region moved more than the difference since lastSeen, so the
+			// entries above (head - difference) of each region hold every one the client missed (maybe a few more
+			// it saw, which only ever pokes for changes it may read).
+			long missed = head - lastSeen;
+			List<ChangeScope> scopes = new ArrayList<>();
+			heads.forEach((region, regionHead) -> scopes
+				.addAll(this.changeLog.readScopes(region, Math.max(0, regionHead - missed), regionHead)));
+			ChangeAudience audience = ChangeAudience.of(scopes, this.rules);
 			if (audience.readableBy(loadView(connection.user()))) {
 				connection.offer(head, System.currentTimeMillis());
 			}
@@ -207,8 +229,9 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 	@Override
 	public void headAdvanced(HeadAdvanced head) {
 		synchronized (this.signal) {
-			if (head.version() > this.target) {
-				this.target = head.version();
+			Long known = this.targets.get(head.region());
+			if (known == null || head.version() > known) {
+				this.targets.put(head.region(), head.version());
 				this.targetSequencedAt = head.sequencedAt();
 				this.signal.notifyAll();
 			}
@@ -282,21 +305,24 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 		Backoff backoff = new Backoff(100);
 		while (this.running) {
 			try {
-				if (this.dispatched < 0) {
+				Map<String, Long> after = this.dispatched;
+				if (after == null) {
 					try (Connection connection = this.dataSource.getConnection()) {
-						this.dispatched = SequencerStateRepository.readHead(connection);
+						after = SequencerStateRepository.readHeads(connection);
 					}
+					this.dispatched = after;
 				}
-				long upTo;
+				Map<String, Long> upTo;
 				long sequencedAt;
 				synchronized (this.signal) {
-					while (this.target <= this.dispatched) {
+					while (!ahead(this.targets, after)) {
 						this.signal.wait();
 					}
-					upTo = this.target;
+					upTo = new TreeMap<>(after);
+					this.targets.forEach((region, version) -> upTo.merge(region, version, Math::max));
 					sequencedAt = this.targetSequencedAt;
 				}
-				dispatch(this.dispatched, upTo, sequencedAt);
+				dispatch(after, upTo, sequencedAt);
 				this.dispatched = upTo;
 				backoff.reset();
 			}
@@ -316,12 +342,25 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 		}
 	}
 
-	private void dispatch(long after, long upTo, long sequencedAt) throws SQLException {
+	private static boolean ahead(Map<String, Long> targets, Map<String, Long> dispatched) {
+		return targets.entrySet()
+			.stream()
+			.anyMatch((target) -> target.getValue() > dispatched.getOrDefault(target.getKey(), 0L));
+	}
+
+	private void dispatch(Map<String, Long> after, Map<String, Long> upTo, long sequencedAt) throws SQLException {
 		if (this.byUser.isEmpty()) {
 			this.views.clear();
 			return;
 		}
-		ChangeAudience audience = ChangeAudience.of(this.changeLog.readScopes(after, upTo), this.rules);
+		List<ChangeScope> scopes = new ArrayList<>();
+		for (Map.Entry<String, Long> region : upTo.entrySet()) {
+			long from = after.getOrDefault(region.getKey(), 0L);
+			if (region.getValue() > from) {
+				scopes.addAll(this.changeLog.readScopes(region.getKey(), from, region.getValue()));
+			}
+		}
+		ChangeAudience audience = ChangeAudience.of(scopes, this.rules);
 		if (audience.isEmpty()) {
 			return;
 		}
@@ -330,7 +369,7 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 		for (Map.Entry<String, Set<PokeConnection>> user : this.byUser.entrySet()) {
 			if (readable(audience, user.getKey(), refreshed)) {
 				for (PokeConnection connection : user.getValue()) {
-					connection.offer(upTo, sequencedAt);
+					connection.offer(sum(upTo), sequencedAt);
 				}
 			}
 		}

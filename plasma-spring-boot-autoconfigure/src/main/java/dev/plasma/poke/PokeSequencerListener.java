@@ -21,7 +21,7 @@ public class PokeSequencerListener implements SequencerListener {
 
 	@Override
 	public void sequenced(SequencedBatch batch, long[] createdAts) {
-		this.bus.publishHead(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, batch.lastVersion(), batch.sequencedAt()));
+		this.bus.publishHead(new HeadAdvanced(batch.region(), batch.lastVersion(), batch.sequencedAt()));
 	}
 
 }

@@ -3,11 +3,13 @@ package dev.plasma.poke;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.plasma.changelog.SequencerStateRepository;
 
@@ -25,7 +27,8 @@ public class PollingPokeBus extends ThreadedPokeBus {
 
 	private final Duration pollInterval;
 
-	private volatile long seen = -1;
+	/** Every region's head at the last poll; {@code null} before the first. */
+	private volatile @Nullable Map<String, Long> seen;
 
 	/**
 	 * Creates the bus.
@@ -59,17 +62,21 @@ public class PollingPokeBus extends ThreadedPokeBus {
 		while (isRunning()) {
 			try {
 				Thread.sleep(Math.max(this.pollInterval.toMillis(), backoff.current()));
-				long head;
+				Map<String, Long> heads;
 				try (Connection connection = this.dataSource.getConnection()) {
-					head = SequencerStateRepository.readHead(connection);
+					heads = SequencerStateRepository.readHeads(connection);
 				}
 				backoff.reset();
-				if (head > this.seen) {
-					boolean first = this.seen < 0;
-					this.seen = head;
-					if (!first) {
-						delivery().head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, head, System.currentTimeMillis()));
-					}
+				Map<String, Long> previous = this.seen;
+				Map<String, Long> seen = (previous != null) ? previous : Map.of();
+				this.seen = heads;
+				if (previous != null) {
+					long now = System.currentTimeMillis();
+					heads.forEach((region, head) -> {
+						if (head > seen.getOrDefault(region, 0L)) {
+							delivery().head(new HeadAdvanced(region, head, now));
+						}
+					});
 				}
 			}
 			catch (InterruptedException ex) {

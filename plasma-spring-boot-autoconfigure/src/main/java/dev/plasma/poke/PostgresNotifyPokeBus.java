@@ -58,7 +58,7 @@ public class PostgresNotifyPokeBus extends ThreadedPokeBus {
 	@Override
 	public void publishHead(HeadAdvanced head) {
 		delivery().head(head);
-		notify(HEAD_CHANNEL, head.version() + ":" + head.sequencedAt());
+		notify(HEAD_CHANNEL, head.region() + ":" + head.version() + ":" + head.sequencedAt());
 	}
 
 	@Override
@@ -109,8 +109,9 @@ public class PostgresNotifyPokeBus extends ThreadedPokeBus {
 				}
 				this.listening = connection;
 				if (reconnected) {
-					long head = SequencerStateRepository.readHead(connection);
-					delivery().head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, head, System.currentTimeMillis()));
+					long now = System.currentTimeMillis();
+					SequencerStateRepository.readHeads(connection)
+						.forEach((region, head) -> delivery().head(new HeadAdvanced(region, head, now)));
 					logger.info("Plasma: listening for pokes again");
 				}
 				backoff.reset();
@@ -144,11 +145,12 @@ public class PostgresNotifyPokeBus extends ThreadedPokeBus {
 
 	private void deliver(String channel, String payload) {
 		if (HEAD_CHANNEL.equals(channel)) {
-			int colon = payload.indexOf(':');
+			// "region:version:sequencedAt"
+			String[] parts = payload.split(":", 3);
 			try {
-				long version = Long.parseLong((colon < 0) ? payload : payload.substring(0, colon));
-				long sequencedAt = (colon < 0) ? System.currentTimeMillis() : Long.parseLong(payload.substring(colon + 1));
-				delivery().head(new HeadAdvanced(HeadAdvanced.SINGLE_REGION, version, sequencedAt));
+				if (parts.length == 3) {
+					delivery().head(new HeadAdvanced(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2])));
+				}
 			}
 			catch (NumberFormatException ex) {
 				logger.debug("Plasma: ignoring a malformed poke notification");

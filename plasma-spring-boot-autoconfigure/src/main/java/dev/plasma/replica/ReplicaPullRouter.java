@@ -22,7 +22,7 @@ import dev.plasma.sync.PullSourceChooser;
  * <ul>
  * <li>the cookie's cursor: an answer from a snapshot below it would go backwards, and</li>
  * <li>the version of the group's newest sequenced confirmation on the primary
- * ({@link MutationLedger#lastConfirmationVersion}, one primary-key prefix lookup on the primary): a push
+ * ({@link MutationLedger#lastConfirmationVersions}, one primary-key prefix lookup on the primary): a push
  * answers only once its mutations' entries and ledger markers are sequenced, so this is the position
  * that holds every change and confirmation the group may already rely on (read-your-writes).</li>
  * </ul>
@@ -127,8 +127,8 @@ public class ReplicaPullRouter implements PullSourceChooser {
 	 * @return the positions needed
 	 */
 	Positions neededBy(String clientGroupId, Cookie.@Nullable Position cookie) {
-		Positions confirmed = Positions.of(Cookie.REGION, this.primaryLedger.lastConfirmationVersion(clientGroupId));
-		return (cookie != null) ? confirmed.and(Positions.of(Cookie.REGION, cookie.version())) : confirmed;
+		Positions confirmed = new Positions(this.primaryLedger.lastConfirmationVersions(clientGroupId));
+		return (cookie != null) ? confirmed.and(new Positions(cookie.cursors())) : confirmed;
 	}
 
 	private PullHeader fromPrimary(PullReads reads, ReplicaFallback reason) {

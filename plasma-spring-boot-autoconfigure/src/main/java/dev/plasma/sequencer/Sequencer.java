@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 import dev.plasma.changelog.PendingChanges;
+import dev.plasma.changelog.PendingScope;
 import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.jdbc.JdbcTransactions;
@@ -16,8 +17,18 @@ import dev.plasma.jdbc.JdbcTransactions.Isolation;
 import dev.plasma.ledger.MutationLedger;
 
 /**
- * Gives committed pending change-log entries their {@code row_version}, so that a reader tailing
- * {@code _plasma_changes} by {@code row_version > cursor} never misses an entry (docs/protocol.md, guarantee 2).
+ * Gives committed pending change-log entries of one region their {@code row_version} in the region's
+ * version space, so that a reader tailing the region's entries of {@code _plasma_changes} by
+ * {@code row_version > cursor} never misses an entry (docs/protocol.md, guarantee 2).
+ * <p>
+ * <b>Regions.</b> Each region has its own state row in {@code _plasma_sequencer}; "the row" below is the
+ * region's, so regions sequence concurrently. A region takes the entries of mutations pushed to it (and,
+ * in the default region for raw writes, those without a region), but an entry waits while an earlier
+ * entry of its row is pending in another region ({@link PendingScope#takes}), so the entries of one row
+ * are sequenced in write order whatever their regions. Each batch also takes a value of
+ * {@code _plasma_batch_order} after reading its entries (see {@link BatchMover}); an entry of a row sequenced after another was
+ * therefore sequenced in a batch that started after the other's committed, and sorts after it by
+ * {@code (batch_order, row_version)}, the order in which a pull applies entries of several regions.
  * <p>
  * The algorithm, one short transaction per batch, at {@code READ COMMITTED} (set explicitly where the
  * database's default is stricter, see {@link PlasmaDialect#readCommittedTransactionSql()}):
@@ -55,6 +66,11 @@ public class Sequencer {
 
 	private final Flushes flushes = new Flushes();
 
+	private final PendingScope scope;
+
+	private final String region;
+
+
 	/**
 	 * Creates a sequencer.
 	 * @param dataSource the data source holding Plasma's tables
@@ -63,6 +79,19 @@ public class Sequencer {
 	 * @param listeners told about every committed batch
 	 */
 	public Sequencer(DataSource dataSource, PlasmaDialect dialect, int batchSize, List<SequencerListener> listeners) {
+		this(dataSource, dialect, batchSize, listeners, PendingScope.single());
+	}
+
+	/**
+	 * Creates the sequencer of one region.
+	 * @param dataSource the data source holding Plasma's tables
+	 * @param dialect the database's dialect
+	 * @param batchSize the most entries sequenced in one transaction
+	 * @param listeners told about every committed batch
+	 * @param scope the region and which pending entries it takes
+	 */
+	public Sequencer(DataSource dataSource, PlasmaDialect dialect, int batchSize, List<SequencerListener> listeners,
+			PendingScope scope) {
 		if (batchSize < 1) {
 			throw new IllegalArgumentException("batchSize must be at least 1");
 		}
@@ -70,8 +99,11 @@ public class Sequencer {
 		this.batchSize = batchSize;
 		this.listeners = List.copyOf(listeners);
 		this.transactions = new JdbcTransactions(dataSource, "Plasma sequencer");
-		String moveSql = dialect.moveBatchSql(MutationLedger.MARKER_TABLE);
-		this.mover = (moveSql != null) ? new StatementBatchMover(moveSql) : new JdbcBatchMover(dialect, batchSize);
+		this.scope = scope;
+		this.region = scope.region();
+		String moveSql = dialect.moveBatchSql(MutationLedger.MARKER_TABLE, scope);
+		this.mover = (moveSql != null) ? new StatementBatchMover(moveSql)
+				: new JdbcBatchMover(dialect, batchSize, scope);
 		this.isolationSql = dialect.readCommittedTransactionSql();
 	}
 
@@ -146,8 +178,8 @@ public class Sequencer {
 	 */
 	private long[] flushNow() {
 		return this.transactions.execute("flush", (connection) -> {
-			if (!PendingChanges.any(connection)) {
-				return new long[] { SequencerStateRepository.readHead(connection), 0 };
+			if (!PendingChanges.any(connection, this.scope)) {
+				return new long[] { SequencerStateRepository.readHead(connection, this.region), 0 };
 			}
 			long count = 0;
 			SequencedBatch batch;
@@ -166,8 +198,8 @@ public class Sequencer {
 	 */
 	public SequencedBatch sequenceOnce() {
 		return this.transactions.execute("sequence", (connection) -> {
-			if (!PendingChanges.any(connection)) {
-				return new SequencedBatch(0, 0, -1, 0, 0, System.currentTimeMillis());
+			if (!PendingChanges.any(connection, this.scope)) {
+				return new SequencedBatch(0, 0, -1, 0, 0, System.currentTimeMillis(), this.region);
 			}
 			return sequenceBatch(connection);
 		});
@@ -178,7 +210,8 @@ public class Sequencer {
 	 * @return the head
 	 */
 	public long head() {
-		return this.transactions.execute("read head", SequencerStateRepository::readHead);
+		return this.transactions.execute("read head",
+				(connection) -> SequencerStateRepository.readHead(connection, this.region));
 	}
 
 	/**
@@ -187,7 +220,7 @@ public class Sequencer {
 	 */
 	public long pendingCount() {
 		try (Connection connection = this.dataSource.getConnection()) {
-			return PendingChanges.count(connection);
+			return PendingChanges.count(connection, this.scope);
 		}
 		catch (SQLException ex) {
 			throw this.transactions.translate("count pending", ex);
@@ -200,7 +233,7 @@ public class Sequencer {
 	 */
 	public Long oldestPendingCreatedAt() {
 		try (Connection connection = this.dataSource.getConnection()) {
-			return PendingChanges.oldestCreatedAt(connection);
+			return PendingChanges.oldestCreatedAt(connection, this.scope);
 		}
 		catch (SQLException ex) {
 			throw this.transactions.translate("read oldest pending", ex);
@@ -210,10 +243,10 @@ public class Sequencer {
 	private SequencedBatch sequenceBatch(Connection connection) throws SQLException {
 		Moved moved = JdbcTransactions.inTransaction(connection, Isolation.CONNECTION_DEFAULT, this.isolationSql,
 				(transaction) -> {
-					long head = SequencerStateRepository.lockHead(transaction);
+					long head = SequencerStateRepository.lockHead(transaction, this.region);
 					long[] createdAts = this.mover.move(transaction, head, this.batchSize);
 					if (createdAts.length > 0) {
-						SequencerStateRepository.updateHead(transaction, head + createdAts.length);
+						SequencerStateRepository.updateHead(transaction, this.region, head + createdAts.length);
 					}
 					return new Moved(head, createdAts);
 				});
@@ -221,7 +254,7 @@ public class Sequencer {
 		long[] createdAts = moved.createdAts();
 		int count = createdAts.length;
 		if (count == 0) {
-			return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis());
+			return new SequencedBatch(0, 0, head, 0, 0, System.currentTimeMillis(), this.region);
 		}
 		long oldest = Long.MAX_VALUE;
 		long newest = 0;
@@ -230,11 +263,29 @@ public class Sequencer {
 			newest = Math.max(newest, createdAt);
 		}
 		SequencedBatch batch = new SequencedBatch(count, head + 1, head + count, oldest, newest,
-				System.currentTimeMillis());
+				System.currentTimeMillis(), this.region);
 		for (SequencerListener listener : this.listeners) {
 			listener.sequenced(batch, createdAts);
 		}
 		return batch;
+	}
+
+	/**
+	 * Creates the region's state row unless it exists (a region is known once it has one).
+	 */
+	public void registerRegion() {
+		this.transactions.execute("register region", (connection) -> {
+			SequencerStateRepository.register(connection, this.region);
+			return null;
+		});
+	}
+
+	/**
+	 * Returns the region this sequencer gives versions in.
+	 * @return the region
+	 */
+	public String region() {
+		return this.region;
 	}
 
 	private record Moved(long head, long[] createdAts) {

@@ -22,6 +22,7 @@ import dev.plasma.changelog.ChangeLog;
 import dev.plasma.changelog.ChangePage;
 import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.changelog.SequencerStateRepository.Confirmation;
+import dev.plasma.changelog.SequencerStateRepository.RegionPosition;
 import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.ledger.MutationLedger;
 import dev.plasma.schema.SyncedTable;
@@ -58,6 +59,11 @@ import dev.plasma.schema.SyncedTables;
  * last op per key wins; a skipped entry does not override an earlier one. Pages are cut by entries read,
  * skipped ones included.</li>
  * </ul>
+ * <b>Regions.</b> The cookie carries a cursor per region; a pull reads, for every region, the entries
+ * above its cursor and merges them ({@link MergedPage}) in the order of their sequencer batches, the
+ * order in which a row's writes happened; each region's new cursor is the last of its entries the page
+ * took, or its head when the page took all of them.
+ * <p>
  * Pulls stay read-only, so tabs of one group pulling concurrently with the same cookie get the same,
  * correct answer.
  * <p>
@@ -185,7 +191,7 @@ public class PullProcessor {
 
 		});
 		return new PullResult(header.version(), header.reset(), patch, header.lastMutationIds(),
-				header.lastMutationIdChanges(), header.hasMore(), header.grants());
+				header.lastMutationIdChanges(), header.hasMore(), header.grants(), header.cursors());
 	}
 
 	/**
@@ -257,33 +263,33 @@ public class PullProcessor {
 			Cookie.@Nullable Position cookie, PatchSink sink) {
 		return source.read((status) -> {
 			SequencerStateRepository.PullState state = SequencerStateRepository.readPullState(source.jdbc(), clientGroupId);
-			if (needed != null && !Positions.of(Cookie.REGION, state.head()).reach(needed)) {
-				throw new PullSourceChooser.SourceBehindException(Positions.of(Cookie.REGION, state.head()));
+			if (needed != null && !heads(state.regions()).reach(needed)) {
+				throw new PullSourceChooser.SourceBehindException(heads(state.regions()));
 			}
-			long head = state.head();
-			long floor = state.floor();
+			Map<String, RegionPosition> regions = state.regions();
 			Map<String, Confirmation> confirmations = state.confirmations();
-			if (cookie != null && cookie.version() > head) {
-				throw new CookieFromFutureException(cookie.version(), head);
-			}
-			if (cookie != null && cookie.version() == head && cookie.version() >= floor) {
-				return incremental(source, clientGroupId, head, head, confirmations, null, cookie.grants(), sink);
+			Map<String, Long> cursors = (cookie != null) ? cursors(cookie, regions) : null;
+			boolean belowFloor = cursors == null || regions.entrySet()
+				.stream()
+				.anyMatch((region) -> cursors.get(region.getKey()) < region.getValue().floor());
+			boolean atHead = cursors != null && regions.entrySet()
+				.stream()
+				.allMatch((region) -> cursors.get(region.getKey()) == region.getValue().head());
+			if (atHead && !belowFloor) {
+				return incremental(source, clientGroupId, cursors, regions, confirmations, null, cookie.grants(), sink);
 			}
 			java.sql.Connection connection = DataSourceUtils.getConnection(source.dataSource());
 			try {
 				ReadView view = this.readRules.view(connection, userName);
 				String grants = (view != null) ? view.fingerprint() : null;
-				if (cookie == null || cookie.version() < floor) {
-					return reset(connection, head, confirmations, view, sink);
-				}
-				if (!Objects.equals(grants, cookie.grants())) {
-					if (needed != null) {
+				if (belowFloor || !Objects.equals(grants, cookie.grants())) {
+					if (needed != null && !belowFloor) {
 						// A replica's grants may be older than those the cookie was issued with: only the primary resets.
-						throw new PullSourceChooser.SourceBehindException(Positions.of(Cookie.REGION, head));
+						throw new PullSourceChooser.SourceBehindException(heads(regions));
 					}
-					return reset(connection, head, confirmations, view, sink);
+					return reset(connection, regions, confirmations, view, sink);
 				}
-				return incremental(source, clientGroupId, cookie.version(), head, confirmations, view, grants, sink);
+				return incremental(source, clientGroupId, cursors, regions, confirmations, view, grants, sink);
 			}
 			catch (java.sql.SQLException ex) {
 				throw new org.springframework.dao.DataAccessResourceFailureException("Plasma: reading the pull failed",
@@ -295,11 +301,37 @@ public class PullProcessor {
 		});
 	}
 
-	private PullHeader reset(java.sql.Connection connection, long head, Map<String, Confirmation> confirmations,
-			@Nullable ReadView view, PatchSink sink) throws java.sql.SQLException {
-		Map<String, Long> confirmed = confirmedUpTo(confirmations, head);
-		PullHeader header = new PullHeader(head, true, confirmed, confirmed, false,
-				(view != null) ? view.fingerprint() : null);
+	/**
+	 * Returns the cookie's cursor of every region the server knows (0 for one the cookie does not name).
+	 * @throws BadSyncRequestException when the cookie names a region the server does not know
+	 * @throws CookieFromFutureException when a cursor is beyond its region's head
+	 */
+	private static Map<String, Long> cursors(Cookie.Position cookie, Map<String, RegionPosition> regions) {
+		for (String region : cookie.cursors().keySet()) {
+			if (!regions.containsKey(region)) {
+				throw new BadSyncRequestException("cookie names region '" + region
+						+ "', which this server does not know (known regions: " + String.join(", ", regions.keySet()) + ")");
+			}
+		}
+		Map<String, Long> cursors = new TreeMap<>();
+		regions.forEach((region, position) -> {
+			long cursor = cookie.cursor(region);
+			if (cursor > position.head()) {
+				throw new CookieFromFutureException(cursor, position.head());
+			}
+			cursors.put(region, cursor);
+		});
+		return cursors;
+	}
+
+	private PullHeader reset(java.sql.Connection connection, Map<String, RegionPosition> regions,
+			Map<String, Confirmation> confirmations, @Nullable ReadView view, PatchSink sink)
+			throws java.sql.SQLException {
+		Map<String, Long> heads = new TreeMap<>();
+		regions.forEach((region, position) -> heads.put(region, position.head()));
+		Map<String, Long> confirmed = confirmedUpTo(confirmations, heads);
+		PullHeader header = new PullHeader(sum(heads), true, confirmed, confirmed, false,
+				(view != null) ? view.fingerprint() : null, heads);
 		sink.begin(header);
 		sink.operation(PatchOperation.CLEAR.op(), null, null);
 		for (SyncedTable table : this.tables.synced()) {
@@ -316,15 +348,20 @@ public class PullProcessor {
 		return header;
 	}
 
-	private PullHeader incremental(PullSource source, String clientGroupId, long cookieVersion, long head,
-			Map<String, Confirmation> confirmations, @Nullable ReadView view, @Nullable String grants, PatchSink sink) {
-		ChangePage page = (cookieVersion == head) ? new ChangePage(List.of(), true)
-				: source.changeLog().readPage(cookieVersion, head, this.maxChanges, this.maxBytes);
-		List<ChangeEntry> entries = page.entries();
-		long version = page.complete() ? head : entries.get(entries.size() - 1).rowVersion();
+	private PullHeader incremental(PullSource source, String clientGroupId, Map<String, Long> cookieCursors,
+			Map<String, RegionPosition> regions, Map<String, Confirmation> confirmations, @Nullable ReadView view,
+			@Nullable String grants, PatchSink sink) {
+		Map<String, ChangePage> pages = new TreeMap<>();
+		cookieCursors.forEach((region, cursor) -> {
+			long head = regions.get(region).head();
+			if (cursor < head) {
+				pages.put(region, source.changeLog().readPage(region, cursor, head, this.maxChanges, this.maxBytes));
+			}
+		});
+		MergedPage merged = MergedPage.merge(pages, cookieCursors, regions, this.maxChanges, this.maxBytes);
 		Map<String, PatchOperation> byKey = new LinkedHashMap<>();
 		Map<String, Long> changes = new TreeMap<>();
-		for (ChangeEntry entry : entries) {
+		for (ChangeEntry entry : merged.entries()) {
 			if (MutationLedger.MARKER_TABLE.equals(entry.tableName())) {
 				if (clientGroupId.equals(entry.clientGroupId()) && entry.mutationId() != null) {
 					changes.merge(entry.clientId(), entry.mutationId(), Math::max);
@@ -353,9 +390,10 @@ public class PullProcessor {
 			byKey.remove(key);
 			byKey.put(key, operation);
 		}
+		Map<String, Long> cursors = merged.cursors();
 		Map<String, Long> confirmed = new TreeMap<>(changes);
-		confirmed.putAll(confirmedUpTo(confirmations, version));
-		PullHeader header = new PullHeader(version, false, confirmed, changes, version < head, grants);
+		confirmed.putAll(confirmedUpTo(confirmations, cursors));
+		PullHeader header = new PullHeader(sum(cursors), false, confirmed, changes, merged.hasMore(), grants, cursors);
 		sink.begin(header);
 		for (PatchOperation operation : byKey.values()) {
 			sink.operation(operation.op(), operation.key(), operation.value());
@@ -363,11 +401,26 @@ public class PullProcessor {
 		return header;
 	}
 
+	private static Positions heads(Map<String, RegionPosition> regions) {
+		Map<String, Long> heads = new TreeMap<>();
+		regions.forEach((region, position) -> heads.put(region, position.head()));
+		return new Positions(heads);
+	}
+
+	private static long sum(Map<String, Long> cursors) {
+		long sum = 0;
+		for (long cursor : cursors.values()) {
+			sum += cursor;
+		}
+		return sum;
+	}
+
 	private static Map<String, Long> confirmedUpTo(Map<String, Confirmation> confirmations,
-			long version) {
+			Map<String, Long> cursors) {
 		Map<String, Long> confirmed = new TreeMap<>();
 		confirmations.forEach((clientId, confirmation) -> {
-			if (confirmation.rowVersion() <= version) {
+			Long cursor = cursors.get(confirmation.region());
+			if (cursor != null && confirmation.rowVersion() <= cursor) {
 				confirmed.put(clientId, confirmation.mutationId());
 			}
 		});

@@ -61,6 +61,29 @@ class PlasmaPropertiesBindingTests {
 	}
 
 	@Test
+	void regionPropertiesDefaultToRegionZeroAndRefuseIdsThatAreNotShortNames() {
+		PlasmaProperties defaults = new Binder(new MapConfigurationPropertySource(Map.of()))
+			.bindOrCreate("plasma", PlasmaProperties.class);
+		PlasmaProperties set = new Binder(new MapConfigurationPropertySource(Map.of("plasma.region.id", "eu-west_1",
+				"plasma.region.default-region-for-raw-writes", "eu-west_1", "plasma.region.takeover-after", "5s")))
+			.bind("plasma", PlasmaProperties.class)
+			.get();
+
+		assertThat(defaults.getRegion().getId()).isEqualTo("0");
+		assertThat(defaults.getRegion().getDefaultRegionForRawWrites()).isEqualTo("0");
+		assertThat(defaults.getRegion().getTakeoverAfter()).isEqualTo(java.time.Duration.ofSeconds(30));
+		assertThat(set.getRegion().getId()).isEqualTo("eu-west_1");
+		assertThat(set.getRegion().getTakeoverAfter()).isEqualTo(java.time.Duration.ofSeconds(5));
+		for (String bad : new String[] { "a b", "g", "x'--", "a".repeat(33) }) {
+			org.assertj.core.api.Assertions
+				.assertThatException()
+				.isThrownBy(() -> new Binder(new MapConfigurationPropertySource(Map.of("plasma.region.id", bad)))
+					.bind("plasma", PlasmaProperties.class))
+				.withStackTraceContaining("plasma.region.id must be 1 to 32 characters");
+		}
+	}
+
+	@Test
 	void theOldNamesOfTheWebPropertiesStillBindAndTheNewNamesWin() {
 		PlasmaProperties old = new Binder(new MapConfigurationPropertySource(
 				Map.of("plasma.base-path", "/old", "plasma.push.max-body-size", "2MB")))

@@ -498,7 +498,7 @@ public abstract class AbstractCompactionTests {
 		long head = flush();
 		AtomicBoolean compacted = new AtomicBoolean();
 		DataSource racing = CompactionTestSupport.onPrepare(this.dataSource,
-				(sql) -> sql.contains("FROM _plasma_changes WHERE row_version > ? AND row_version <= ?"), () -> {
+				(sql) -> sql.contains("FROM _plasma_changes WHERE region = ? AND row_version > ? AND row_version <= ?"), () -> {
 					if (compacted.compareAndSet(false, true)) {
 						compactor(100).compactChangeLog(head);
 					}

@@ -1,0 +1,14 @@
+package dev.plasma.region;
+
+import dev.plasma.testsupport.OnDatabase;
+import dev.plasma.testsupport.TestDatabase;
+
+@OnDatabase(TestDatabase.POSTGRESQL)
+class PostgresRegionUpgradeTests extends AbstractRegionUpgradeTests {
+
+	@Override
+	protected TestDatabase database() {
+		return TestDatabase.POSTGRESQL;
+	}
+
+}
