@@ -262,6 +262,14 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 		this.scheduler = executor;
 		long beat = this.heartbeat.toMillis();
 		executor.scheduleWithFixedDelay(this::beatAll, beat, beat, TimeUnit.MILLISECONDS);
+		// Read the heads now, before any client connects, so that no write made after the start is taken as
+		// already dispatched; the dispatch loop retries when the database does not answer yet.
+		try (Connection connection = this.dataSource.getConnection()) {
+			this.dispatched = SequencerStateRepository.readHeads(connection);
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("Plasma: reading the heads at start failed; the dispatch loop retries", ex);
+		}
 		this.dispatcher = new Thread(this::dispatchLoop, "plasma-poke-dispatch");
 		this.dispatcher.setDaemon(true);
 		this.dispatcher.start();

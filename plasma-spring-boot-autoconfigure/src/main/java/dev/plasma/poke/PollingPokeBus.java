@@ -9,7 +9,6 @@ import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import dev.plasma.changelog.SequencerStateRepository;
 
@@ -27,8 +26,8 @@ public class PollingPokeBus extends ThreadedPokeBus {
 
 	private final Duration pollInterval;
 
-	/** Every region's head at the last poll; {@code null} before the first. */
-	private volatile @Nullable Map<String, Long> seen;
+	/** Every region's head at the last poll. */
+	private volatile Map<String, Long> seen = Map.of();
 
 	/**
 	 * Creates the bus.
@@ -67,17 +66,16 @@ public class PollingPokeBus extends ThreadedPokeBus {
 					heads = SequencerStateRepository.readHeads(connection);
 				}
 				backoff.reset();
-				Map<String, Long> previous = this.seen;
-				Map<String, Long> seen = (previous != null) ? previous : Map.of();
+				// The first poll delivers too: the hub compares with the heads it dispatched, so a write made
+				// between the hub's start and this bus's first poll still pokes.
+				Map<String, Long> seen = this.seen;
 				this.seen = heads;
-				if (previous != null) {
-					long now = System.currentTimeMillis();
-					heads.forEach((region, head) -> {
-						if (head > seen.getOrDefault(region, 0L)) {
-							delivery().head(new HeadAdvanced(region, head, now));
-						}
-					});
-				}
+				long now = System.currentTimeMillis();
+				heads.forEach((region, head) -> {
+					if (head > seen.getOrDefault(region, 0L)) {
+						delivery().head(new HeadAdvanced(region, head, now));
+					}
+				});
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
