@@ -1,5 +1,6 @@
 package dev.plasma.region;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.plasma.capture.MutationOrigin;
+import dev.plasma.changelog.ChangeEntry;
 import dev.plasma.changelog.PendingScope;
+import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.ledger.MutationLedger;
 import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.schema.SyncedTables;
@@ -447,6 +450,30 @@ public abstract class AbstractRegionTests {
 		Map<String, String> state = new TreeMap<>();
 		apply(state, this.pull.pull("fresh", "u", null));
 		return state;
+	}
+
+	@Test
+	void readingAfterEveryRegionsCursorFollowsTheOrderOfTheWrites() throws Exception {
+		push(this.push0, "g", "c0", 1, "put", "a", "first");
+		push(this.push1, "g", "c1", 1, "put", "a", "second");
+		push(this.push0, "g", "c0", 2, "put", "a", "third");
+		List<ChangeEntry> merged = this.plasma.changeLog.readAfter(Map.of("0", 0L, "1", 0L), 100)
+			.stream()
+			.filter((entry) -> entry.tableName().equals("items"))
+			.toList();
+		assertThat(merged).extracting((entry) -> entry.region() + ":" + JSON.readTree(entry.value()).get("v").asString())
+			.containsExactly("0:first", "1:second", "0:third");
+		assertThat(this.plasma.changeLog.readAfter(Map.of("1", 0L), 100)).extracting((entry) -> entry.region())
+			.containsOnly("1");
+		try (Connection connection = this.dataSource.getConnection()) {
+			assertThat(SequencerStateRepository.readHeads(connection))
+				.containsEntry("0", this.sequencer0.head())
+				.containsEntry("1", this.sequencer1.head());
+		}
+		Map<String, Long> confirmations = new MutationLedger(this.dataSource, this.plasma.dialect, "0")
+			.lastConfirmationVersions("g");
+		assertThat(confirmations.keySet()).containsExactlyInAnyOrder("0", "1");
+		assertThat(confirmations.get("1")).isPositive().isLessThanOrEqualTo(this.sequencer1.head());
 	}
 
 	private List<String> entries(String region, String table) {
