@@ -20,6 +20,7 @@ import dev.plasma.changelog.SequencerStateRepository;
 import dev.plasma.changelog.SequencerStateRepository.RegionState;
 import dev.plasma.dialect.DatabaseClock;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.scheduling.DaemonWorker;
 
 /**
  * Keeps this instance's region alive and sequences the pending entries of regions that are not, on its
@@ -57,9 +58,7 @@ public class RegionTakeover implements SmartLifecycle {
 
 	private final Map<String, Sequencer> takenOver = new ConcurrentHashMap<>();
 
-	private volatile Thread thread;
-
-	private volatile boolean running;
+	private final DaemonWorker worker = new DaemonWorker("plasma-region-lease", this::run);
 
 	/**
 	 * Creates the lease keeper of an instance.
@@ -113,46 +112,28 @@ public class RegionTakeover implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
-		}
-		this.running = true;
-		Thread worker = new Thread(this::run, "plasma-region-lease");
-		worker.setDaemon(true);
-		this.thread = worker;
-		worker.start();
+	public void start() {
+		this.worker.start();
 	}
 
 	@Override
-	public synchronized void stop() {
-		this.running = false;
-		Thread worker = this.thread;
-		if (worker != null) {
-			worker.interrupt();
-			try {
-				worker.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		this.thread = null;
+	public void stop() {
+		this.worker.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.worker.isRunning();
 	}
 
 	private void run() {
 		long pause = Math.max(100, this.takeoverAfter.toMillis() / 3);
-		while (this.running) {
+		while (this.worker.isRunning()) {
 			try {
 				runOnce();
 			}
 			catch (RuntimeException ex) {
-				if (!this.running) {
+				if (!this.worker.isRunning()) {
 					return;
 				}
 				logger.warn("Plasma: region lease round failed, retrying: " + ex.getMessage());

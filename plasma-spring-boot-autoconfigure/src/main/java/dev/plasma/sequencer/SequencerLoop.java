@@ -7,6 +7,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.plasma.scheduling.DaemonWorker;
+
 /**
  * Runs the {@link Sequencer} continuously on its own daemon thread, {@code plasma-sequencer}: the next
  * flush right after a non-empty one (entries arriving meanwhile make the next flush), otherwise after
@@ -22,9 +24,7 @@ public class SequencerLoop implements SmartLifecycle {
 
 	private final Duration pollInterval;
 
-	private volatile Thread thread;
-
-	private volatile boolean running;
+	private final DaemonWorker worker = new DaemonWorker("plasma-sequencer", this::run);
 
 	/**
 	 * Creates the loop.
@@ -37,41 +37,23 @@ public class SequencerLoop implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
-		}
-		this.running = true;
-		Thread worker = new Thread(this::run, "plasma-sequencer");
-		worker.setDaemon(true);
-		this.thread = worker;
-		worker.start();
+	public void start() {
+		this.worker.start();
 	}
 
 	@Override
-	public synchronized void stop() {
-		this.running = false;
-		Thread worker = this.thread;
-		if (worker != null) {
-			worker.interrupt();
-			try {
-				worker.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		this.thread = null;
+	public void stop() {
+		this.worker.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.worker.isRunning();
 	}
 
 	private void run() {
 		long backoffMillis = 0;
-		while (this.running) {
+		while (this.worker.isRunning()) {
 			try {
 				int sequenced = this.sequencer.flushForLoop();
 				backoffMillis = 0;
@@ -84,7 +66,7 @@ public class SequencerLoop implements SmartLifecycle {
 				return;
 			}
 			catch (RuntimeException ex) {
-				if (!this.running) {
+				if (!this.worker.isRunning()) {
 					return;
 				}
 				backoffMillis = Math.min(5000, Math.max(100, backoffMillis * 2));
