@@ -73,7 +73,7 @@ public final class SequencerStateRepository {
 	 * confirmations (region, row_version, mutation_id, client_id).
 	 */
 	private static final String READ_PULL_STATE_SQL = """
-			SELECT 's', region, head, compaction_floor, NULL, (SELECT COUNT(*) FROM _plasma_changes WHERE row_version = 0)
+			SELECT 's', region, head, compaction_floor, NULL, (SELECT COUNT(*) FROM _plasma_changes c WHERE c.region = _plasma_sequencer.region AND c.row_version = 0)
 			FROM _plasma_sequencer
 			UNION ALL
 			SELECT 'c', region, row_version, mutation_id, client_id, 0
