@@ -9,6 +9,11 @@ import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.plasma.jdbc.ConnectionPoolStatus;
+
 /**
  * Keeps sync requests from waiting on a database that does not answer (a connection pool waits up to
  * its own timeout, 30 seconds by default in HikariCP, for every request).
@@ -22,8 +27,17 @@ import javax.sql.DataSource;
  * one, if it is still waiting for its connection). A request that fails on the database makes the next
  * one probe. So a request waits at most {@code connectionWait} on an unreachable database, except those
  * let through within 250 ms of its last answer.
+ * <p>
+ * <b>Busy is not down.</b> A pool whose connections are all open and in use (long transactions, lock
+ * waits, a burst of pushes) would also keep a probe waiting. While the
+ * {@link ConnectionPoolStatus pool is saturated} and a request was answered within the last 10 seconds
+ * (or 5 times {@code connectionWait}, if longer), the database is busy, not gone: requests go through to
+ * queue for their connection like any other (bounded by the pool's own timeout), also when a probe times
+ * out, and nothing is refused.
  */
 public class ConnectionGate {
+
+	private static final Log logger = LogFactory.getLog(ConnectionGate.class);
 
 	private static final long ANSWERED_RECENTLY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
@@ -33,7 +47,13 @@ public class ConnectionGate {
 
 	private final Duration retryAfter;
 
+	private final ConnectionPoolStatus pool;
+
+	private final long busyGraceNanos;
+
 	private volatile long lastAnswered;
+
+	private volatile long lastSuccess;
 
 	private volatile long refusingUntil;
 
@@ -48,10 +68,25 @@ public class ConnectionGate {
 	 * @param retryAfter how long requests are refused after a probe failed or timed out
 	 */
 	public ConnectionGate(DataSource dataSource, Duration connectionWait, Duration retryAfter) {
+		this(dataSource, connectionWait, retryAfter, ConnectionPoolStatus.of(dataSource));
+	}
+
+	/**
+	 * Creates a gate that lets requests queue for a saturated pool.
+	 * @param dataSource the data source the sync requests use
+	 * @param connectionWait how long a request waits for a probe's connection
+	 * @param retryAfter how long requests are refused after a probe failed or timed out
+	 * @param pool the status of the data source's pool
+	 */
+	public ConnectionGate(DataSource dataSource, Duration connectionWait, Duration retryAfter,
+			ConnectionPoolStatus pool) {
 		this.dataSource = dataSource;
+		this.pool = pool;
+		this.busyGraceNanos = Math.max(TimeUnit.SECONDS.toNanos(10), 5 * connectionWait.toNanos());
 		this.connectionWaitNanos = connectionWait.toNanos();
 		this.retryAfter = (retryAfter.toSeconds() < 1) ? Duration.ofSeconds(1) : retryAfter;
 		this.lastAnswered = System.nanoTime() - ANSWERED_RECENTLY_NANOS;
+		this.lastSuccess = System.nanoTime() - this.busyGraceNanos;
 	}
 
 	/**
@@ -63,17 +98,21 @@ public class ConnectionGate {
 		if (this.refusing && now - this.refusingUntil < 0) {
 			throw unavailable(Duration.ofNanos(this.refusingUntil - now));
 		}
-		if (now - this.lastAnswered < ANSWERED_RECENTLY_NANOS) {
+		if (now - this.lastAnswered < ANSWERED_RECENTLY_NANOS || busy()) {
 			return;
 		}
 		try {
 			probe().get(this.connectionWaitNanos, TimeUnit.NANOSECONDS);
 			answered();
 		}
-		catch (TimeoutException | ExecutionException ex) {
-			this.refusingUntil = System.nanoTime() + this.retryAfter.toNanos();
-			this.refusing = true;
-			throw unavailable(this.retryAfter);
+		catch (TimeoutException ex) {
+			if (busy()) {
+				return;
+			}
+			throw refuse("it gave no connection within " + Duration.ofNanos(this.connectionWaitNanos).toMillis() + " ms");
+		}
+		catch (ExecutionException ex) {
+			throw refuse("getting a connection failed: " + ex.getCause());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -86,6 +125,7 @@ public class ConnectionGate {
 	 */
 	public void answered() {
 		this.lastAnswered = System.nanoTime();
+		this.lastSuccess = this.lastAnswered;
 		this.refusing = false;
 	}
 
@@ -102,6 +142,25 @@ public class ConnectionGate {
 	 */
 	public Duration retryAfter() {
 		return this.retryAfter;
+	}
+
+	/**
+	 * Whether the database is busy rather than unreachable: every pooled connection is in use and a
+	 * request was answered recently.
+	 */
+	private boolean busy() {
+		return System.nanoTime() - this.lastSuccess < this.busyGraceNanos && this.pool.saturated();
+	}
+
+	private DatabaseUnavailableException refuse(String why) {
+		boolean wasRefusing = this.refusing;
+		this.refusingUntil = System.nanoTime() + this.retryAfter.toNanos();
+		this.refusing = true;
+		if (!wasRefusing) {
+			logger.warn("Plasma: refusing sync requests for " + this.retryAfter.toSeconds()
+					+ " s (HTTP 503), the database is unavailable: " + why);
+		}
+		return unavailable(this.retryAfter);
 	}
 
 	private synchronized CompletableFuture<Void> probe() {
