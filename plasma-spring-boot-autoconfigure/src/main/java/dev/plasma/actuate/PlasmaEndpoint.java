@@ -28,7 +28,10 @@ import dev.plasma.compaction.CompactionResult;
  * {@code safeUpToVersion}) runs a compaction pass now, under the same lease as the schedule: up to the
  * given version (at most the head), up to the head with <code>{"safeUpToVersion":"head"}</code> (which
  * resets every client whose cookie is older), or else up to the retention cutoff. A negative version,
- * one beyond the head, or anything else is answered with 400 and {@code "status":"rejected"}.
+ * one beyond the head, or anything else is answered with 400 and {@code "status":"rejected"}. Without
+ * {@code region} the pass is this instance's region's (with the scheduled pass's retention cutoff for every
+ * other region); with <code>{"region":"1"}</code> only that region is compacted, and {@code safeUpToVersion}
+ * is a version of its own version space. An unknown or malformed region is a 400 too.
  */
 @Endpoint(id = "plasma")
 public class PlasmaEndpoint {
@@ -106,28 +109,44 @@ public class PlasmaEndpoint {
 	}
 
 	@WriteOperation
-	public WebEndpointResponse<RunDescriptor> compact(@Nullable String safeUpToVersion) {
+	public WebEndpointResponse<RunDescriptor> compact(@Nullable String safeUpToVersion, @Nullable String region) {
 		if (this.compactionJob == null) {
 			return ok(new RunDescriptor("disabled", "compaction is disabled (plasma.compaction.enabled=false)", null));
 		}
+		String compacted = (region != null) ? region : this.compactionJob.compactor().region();
 		Long upTo;
 		try {
-			upTo = safeUpToVersion(safeUpToVersion);
+			upTo = safeUpToVersion(safeUpToVersion, regionHead(compacted, region != null));
 		}
 		catch (IllegalArgumentException ex) {
 			return new WebEndpointResponse<>(new RunDescriptor("rejected", ex.getMessage(), null),
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
-		return ok(this.compactionJob.run(upTo)
+		return ok(this.compactionJob.run(compacted, upTo)
 			.map((result) -> new RunDescriptor("compacted", null, ResultDescriptor.of(result)))
 			.orElseGet(() -> new RunDescriptor("skipped", "another instance holds the compaction lease", null)));
 	}
 
-	private @Nullable Long safeUpToVersion(@Nullable String requested) {
+	/**
+	 * Returns the head of the region to compact; a region named in the request must be a known one.
+	 */
+	private long regionHead(String region, boolean requested) {
+		if (requested && !RegionIds.isValid(region)) {
+			throw new IllegalArgumentException("region must be 1 to " + RegionIds.MAX_LENGTH
+					+ " letters, digits, '-' or '_'");
+		}
+		return this.statusReader.readRegions(this.rawWritesRegion)
+			.stream()
+			.filter((status) -> status.region().equals(region))
+			.mapToLong(RegionStatus::head)
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("no region '" + region + "' is known (see GET /actuator/plasma)"));
+	}
+
+	private @Nullable Long safeUpToVersion(@Nullable String requested, long head) {
 		if (requested == null) {
 			return null;
 		}
-		long head = this.statusReader.read().head();
 		if (HEAD.equals(requested)) {
 			return head;
 		}

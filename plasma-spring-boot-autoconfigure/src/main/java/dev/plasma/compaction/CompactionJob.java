@@ -86,6 +86,22 @@ public class CompactionJob {
 	 * @return what the pass did, or empty when another instance holds the lease
 	 */
 	public Optional<CompactionResult> run(Long safeUpToVersion) {
+		return run(this.compactor.region(), safeUpToVersion);
+	}
+
+	/**
+	 * Runs a pass over one region now, if no other instance is compacting. For this instance's own region
+	 * and no version this is the scheduled pass, which also compacts every other region up to its
+	 * retention cutoff; otherwise only the named region is compacted.
+	 * @param region the region to compact
+	 * @param safeUpToVersion the version (in the region's version space) to compact up to, or {@code null}
+	 * for the region's retention cutoff
+	 * @return what the pass did in the region, or empty when another instance holds the lease
+	 */
+	public Optional<CompactionResult> run(String region, Long safeUpToVersion) {
+		if (!region.equals(this.compactor.region())) {
+			return runOtherRegion(region, safeUpToVersion);
+		}
 		Optional<LeaseLock.Lease> acquired = this.lock.tryAcquire();
 		if (acquired.isEmpty()) {
 			logger.info("Plasma: compaction skipped, another instance holds the lease");
@@ -97,10 +113,10 @@ public class CompactionJob {
 			CompactionResult result = this.compactor.compactChangeLog(upTo, lease::renew);
 			logger.info(describe(safeUpToVersion, result));
 			if (safeUpToVersion == null) {
-				for (String region : otherRegions()) {
-					ChangeLogCompactor other = this.otherCompactors.computeIfAbsent(region, this.compactor::forRegion);
-					CompactionResult regionResult = other.compactChangeLog(retentionCutoffVersion(region), lease::renew);
-					logger.info("Region '" + region + "': " + describe(null, regionResult));
+				for (String other : otherRegions()) {
+					ChangeLogCompactor compactor = this.otherCompactors.computeIfAbsent(other, this.compactor::forRegion);
+					CompactionResult otherResult = compactor.compactChangeLog(retentionCutoffVersion(other), lease::renew);
+					logger.info("Region '" + other + "': " + describe(null, otherResult));
 				}
 			}
 			return Optional.of(result);
@@ -109,6 +125,21 @@ public class CompactionJob {
 			logger.warn("Plasma: compaction failed after " + Duration.ofNanos(System.nanoTime() - started).toMillis()
 					+ " ms (committed batches stay; the next run finishes): " + ex);
 			throw ex;
+		}
+	}
+
+	private Optional<CompactionResult> runOtherRegion(String region, Long safeUpToVersion) {
+		Optional<LeaseLock.Lease> acquired = this.lock.tryAcquire();
+		if (acquired.isEmpty()) {
+			logger.info("Plasma: compaction skipped, another instance holds the lease");
+			return Optional.empty();
+		}
+		try (LeaseLock.Lease lease = acquired.get()) {
+			ChangeLogCompactor other = this.otherCompactors.computeIfAbsent(region, this.compactor::forRegion);
+			long upTo = (safeUpToVersion != null) ? safeUpToVersion : retentionCutoffVersion(region);
+			CompactionResult result = other.compactChangeLog(upTo, lease::renew);
+			logger.info("Region '" + region + "': " + describe(safeUpToVersion, result));
+			return Optional.of(result);
 		}
 	}
 

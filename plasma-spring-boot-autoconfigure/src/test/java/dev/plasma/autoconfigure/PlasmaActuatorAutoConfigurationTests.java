@@ -1,6 +1,7 @@
 package dev.plasma.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -15,14 +16,19 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.plasma.actuate.PlasmaEndpoint;
 import dev.plasma.actuate.PlasmaHealthIndicator;
 import dev.plasma.changelog.ChangeLogStatusReader;
+import dev.plasma.changelog.PendingScope;
+import dev.plasma.changelog.RegionStatus;
+import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.sequencer.Sequencer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The {@code plasma} actuator endpoint and health indicator: present only when exposed or enabled, what
@@ -68,7 +74,7 @@ class PlasmaActuatorAutoConfigurationTests {
 				assertThat(before.compaction().enabled()).isTrue();
 				assertThat(before.compaction().lastCompletedAt()).isNull();
 
-				PlasmaEndpoint.RunDescriptor run = endpoint.compact("2").getBody();
+				PlasmaEndpoint.RunDescriptor run = endpoint.compact("2", null).getBody();
 				assertThat(run.status()).isEqualTo("compacted");
 				assertThat(run.result().upToVersion()).isEqualTo(2);
 				assertThat(run.result().removed()).isEqualTo(1);
@@ -78,9 +84,40 @@ class PlasmaActuatorAutoConfigurationTests {
 				assertThat(after.entries()).isEqualTo(2);
 				assertThat(after.compaction().lastCompletedAt()).isNotNull();
 				assertThat(after.compaction().lastResult().removed()).isEqualTo(1);
-				assertThat(endpoint.compact(null).getBody().result().floor()).as("retention 7d: nothing is old enough")
+				assertThat(endpoint.compact(null, null).getBody().result().floor()).as("retention 7d: nothing is old enough")
 					.isEqualTo(2);
 			});
+	}
+
+	@Test
+	void theEndpointCompactsANamedRegionInItsOwnVersionSpaceAndRejectsUnknownRegions() {
+		onFreshDatabase().withPropertyValues("management.endpoints.web.exposure.include=plasma", "plasma.sequencer.enabled=false")
+			.run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			Sequencer region1 = new Sequencer(dataSource, context.getBean(PlasmaDialect.class), 1000, List.of(),
+					new PendingScope("1", "1"));
+			region1.registerRegion();
+			for (int i = 0; i < 3; i++) {
+				jdbc.update("MERGE INTO todos (id, text) KEY (id) VALUES ('1', ?)", "v" + i);
+				region1.flush();
+			}
+			PlasmaEndpoint endpoint = context.getBean(PlasmaEndpoint.class);
+
+			WebEndpointResponse<PlasmaEndpoint.RunDescriptor> run = endpoint.compact("2", "1");
+			assertThat(run.getStatus()).isEqualTo(200);
+			assertThat(run.getBody().status()).isEqualTo("compacted");
+			assertThat(run.getBody().result().removed()).isEqualTo(1);
+			assertThat(endpoint.plasma().regions()).extracting(RegionStatus::region, RegionStatus::head, RegionStatus::floor)
+				.containsExactlyInAnyOrder(tuple("0", 0L, 0L), tuple("1", 3L, 2L));
+
+			assertThat(endpoint.compact("4", "1").getBody().reason()).contains("beyond the head (3)");
+			assertThat(endpoint.compact(null, "9").getStatus()).isEqualTo(400);
+			assertThat(endpoint.compact(null, "9").getBody().reason()).contains("no region '9'");
+			assertThat(endpoint.compact(null, "x; DROP TABLE todos").getBody().status()).isEqualTo("rejected");
+			assertThat(endpoint.compact("1", "0").getBody().reason()).as("region 0 is empty")
+				.contains("beyond the head (0)");
+		});
 	}
 
 	@Test
@@ -89,7 +126,7 @@ class PlasmaActuatorAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=plasma", "plasma.compaction.enabled=false")
 			.run((context) -> {
 				PlasmaEndpoint endpoint = context.getBean(PlasmaEndpoint.class);
-				assertThat(endpoint.compact(null).getBody().status()).isEqualTo("disabled");
+				assertThat(endpoint.compact(null, null).getBody().status()).isEqualTo("disabled");
 				assertThat(endpoint.plasma().compaction().enabled()).isFalse();
 			});
 	}
