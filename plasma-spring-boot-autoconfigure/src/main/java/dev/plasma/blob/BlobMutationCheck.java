@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -21,11 +22,21 @@ import dev.plasma.mutation.MutationContext;
 import dev.plasma.mutation.MutationDeniedException;
 
 /**
- * Keeps mutations from claiming blobs: after a mutator ran, each row it wrote to a table with file columns
- * (read from the entries its writes were captured as, in its own transaction) may reference a new hash only
- * if the mutation's user uploaded the blob or may already read a row referencing it, and may not give an
- * immutable column another hash than the one the row references; otherwise the mutation fails as
- * {@code denied}. The row's previous reference is the one derived from the change log so far.
+ * Keeps mutations from claiming blobs or lying about them: after a mutator ran, each row it wrote to a table
+ * with file columns (read from the entries its writes were captured as, in its own transaction) may put a
+ * new reference (a hash other than the one the row references; the previous reference is the one derived
+ * from the change log so far) into a file column only if
+ * <ul>
+ * <li>it is well formed: an object with {@code hash} (64 lower-case hex digits), {@code size} (a
+ * non-negative integer), {@code mime} and an optional {@code name};</li>
+ * <li>the column is not immutable with a file already set;</li>
+ * <li>the column accepts the MIME type and the size it claims;</li>
+ * <li>the blob is present and the mutation's user uploaded it or may already read a row referencing it
+ * (one message for a blob the user may not use and for one that does not exist);</li>
+ * <li>its size and MIME type are those recorded when the blob was uploaded.</li>
+ * </ul>
+ * Otherwise the mutation fails as {@code denied}. Clearing a column ({@code null}) and keeping the row's
+ * hash are not checked; raw SQL writes bypass mutations and are not checked either.
  */
 public class BlobMutationCheck implements MutationCheck {
 
@@ -99,18 +110,61 @@ public class BlobMutationCheck implements MutationCheck {
 	private void checkRow(Connection connection, String user, String rowId, JsonNode row, List<FileColumn> files)
 			throws SQLException {
 		for (FileColumn file : files) {
-			String hash = FileReference.hash(this.mapper, row.get(file.column()));
-			String current = BlobRefs.current(connection, file.table(), rowId, file.column());
-			if (hash == null || hash.equals(current)) {
+			JsonNode value = row.get(file.column());
+			if (value == null || value.isNull()) {
 				continue;
 			}
+			String current = BlobRefs.current(connection, file.table(), rowId, file.column());
+			String hash = FileReference.hash(this.mapper, value);
+			if (hash != null && hash.equals(current)) {
+				continue;
+			}
+			String column = file.table() + "." + file.column();
+			FileReference reference = FileReference.parse(this.mapper, value);
+			if (reference == null) {
+				throw new MutationDeniedException("the value of " + column + " is not a file reference {\"hash\": SHA-256 in 64"
+						+ " lower-case hex digits, \"size\": bytes, \"mime\": type, \"name\"?: text}");
+			}
 			if (file.immutable() && current != null) {
-				throw new MutationDeniedException("the file of " + file.table() + "." + file.column()
-						+ " is immutable; it cannot be replaced by another");
+				throw new MutationDeniedException("the file of " + column + " is immutable; it cannot be replaced by another");
 			}
-			if (!this.table.uploadedBy(hash, user) && !this.access.mayReadReference(connection, user, hash)) {
-				throw new MutationDeniedException("the file " + hash + " was neither uploaded by the user nor is it readable to them");
+			checkPolicy(file, column, reference);
+			Optional<BlobRecord> blob = this.table.find(reference.hash()).filter((found) -> found.state() == BlobState.PRESENT);
+			if (blob.isEmpty() || !this.table.uploadedBy(reference.hash(), user)
+					&& !this.access.mayReadReference(connection, user, reference.hash())) {
+				throw new MutationDeniedException(
+						"the file " + reference.hash() + " was neither uploaded by the user nor is it readable to them");
 			}
+			checkMetadata(column, reference, blob.get());
+		}
+	}
+
+	/**
+	 * Checks what the reference claims against the column's limits; nothing here depends on the blob, so
+	 * a refusal reveals nothing about it.
+	 */
+	private static void checkPolicy(FileColumn file, String column, FileReference reference) {
+		if (!file.accepts(reference.mime())) {
+			throw new MutationDeniedException("the reference's MIME type is not one " + column + " accepts ("
+					+ String.join(", ", file.mimeTypes()) + ")");
+		}
+		if (reference.size() > file.maxSize()) {
+			throw new MutationDeniedException("the reference's size, " + reference.size() + " bytes, is more than "
+					+ column + " accepts (" + file.maxSize() + ")");
+		}
+	}
+
+	/**
+	 * Checks the reference's size and MIME type against what the upload recorded, once the user may use the blob.
+	 */
+	private static void checkMetadata(String column, FileReference reference, BlobRecord blob) {
+		if (reference.size() != blob.size()) {
+			throw new MutationDeniedException("the reference in " + column + " claims " + reference.size()
+					+ " bytes; the file " + blob.hash() + " has " + blob.size());
+		}
+		if (!FileColumn.baseType(reference.mime()).equals(blob.mime())) {
+			throw new MutationDeniedException("the reference in " + column + " claims another MIME type than the file "
+					+ blob.hash() + " was uploaded with (" + blob.mime() + ")");
 		}
 	}
 

@@ -6,20 +6,46 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the blob hash out of a file column's value in a change entry's row JSON: the column's text is the
- * reference JSON {@code {"hash": ..., "size": ..., "mime": ..., "name": ...}} (a JSON column may also
- * arrive as the object itself).
+ * A file column's value in a change entry's row JSON: the column's text is the reference JSON
+ * {@code {"hash": ..., "size": ..., "mime": ..., "name": ...}} (a JSON column may also arrive as the object
+ * itself).
+ * @param hash the blob's SHA-256 in lower-case hex
+ * @param size the size the reference claims, in bytes
+ * @param mime the MIME type the reference claims
  */
-final class FileReference {
-
-	private FileReference() {
-	}
+record FileReference(String hash, long size, String mime) {
 
 	/**
-	 * Returns the hash a row references in a column.
+	 * Returns the hash a row references in a column, leniently: other fields are not looked at.
 	 * @return the hash, or {@code null} when the value is null, not a reference, or names no valid hash
 	 */
 	static @Nullable String hash(JsonMapper mapper, @Nullable JsonNode value) {
+		JsonNode reference = object(mapper, value);
+		JsonNode hash = (reference != null) ? reference.get("hash") : null;
+		return (hash != null && hash.isString() && BlobHashes.isHash(hash.stringValue())) ? hash.stringValue() : null;
+	}
+
+	/**
+	 * Reads a non-null value strictly: an object with {@code hash} (64 lower-case hex digits), {@code size}
+	 * (a non-negative integer), {@code mime} (a non-blank string) and optionally {@code name} (a string).
+	 * @return the reference, or {@code null} when the value is not one
+	 */
+	static @Nullable FileReference parse(JsonMapper mapper, JsonNode value) {
+		JsonNode reference = object(mapper, value);
+		if (reference == null) {
+			return null;
+		}
+		JsonNode hash = reference.get("hash");
+		JsonNode size = reference.get("size");
+		JsonNode mime = reference.get("mime");
+		JsonNode name = reference.get("name");
+		boolean wellFormed = hash != null && hash.isString() && BlobHashes.isHash(hash.stringValue()) && size != null
+				&& size.isIntegralNumber() && size.canConvertToLong() && size.longValue() >= 0 && mime != null
+				&& mime.isString() && !mime.stringValue().isBlank() && (name == null || name.isNull() || name.isString());
+		return wellFormed ? new FileReference(hash.stringValue(), size.longValue(), mime.stringValue()) : null;
+	}
+
+	private static @Nullable JsonNode object(JsonMapper mapper, @Nullable JsonNode value) {
 		if (value == null || value.isNull()) {
 			return null;
 		}
@@ -32,8 +58,7 @@ final class FileReference {
 				return null;
 			}
 		}
-		JsonNode hash = reference.get("hash");
-		return (hash != null && hash.isString() && BlobHashes.isHash(hash.stringValue())) ? hash.stringValue() : null;
+		return reference.isObject() ? reference : null;
 	}
 
 }

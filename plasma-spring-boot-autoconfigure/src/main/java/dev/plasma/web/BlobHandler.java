@@ -27,10 +27,15 @@ import dev.plasma.blob.UploadRefusedException;
 /**
  * Serves {@code {base}/blobs/{sha256}}: {@code PUT} uploads a blob (the body, its {@code Content-Type} and
  * {@code Content-Length}), {@code HEAD} tells how many bytes of it arrived ({@code Upload-Offset}, as in the
- * tus protocol), {@code PATCH} with {@code Upload-Offset} continues an upload, and {@code GET} downloads it
- * (one {@code Range} supported) for a user who uploaded it or may read a row referencing it; 404 for
- * everyone else. Requests are authenticated like sync requests (401 without a user) and pass the
- * {@link ConnectionGate}. Errors are JSON {@code {"error": ..., "message": ...}}.
+ * tus protocol), {@code PATCH} with {@code Upload-Offset} and {@code Content-Type:
+ * application/offset+octet-stream} continues an upload, and {@code GET} downloads it (one {@code Range}
+ * supported) for a user who uploaded it or may read a row referencing it; 404 for everyone else. Requests
+ * are authenticated like sync requests (401 without a user) and pass the {@link ConnectionGate}. Errors
+ * are JSON {@code {"error": ..., "message": ...}}.
+ * <p>
+ * Every answer to {@code PUT}, {@code HEAD}, {@code PATCH} and {@code OPTIONS} carries {@code Tus-Resumable:
+ * 1.0.0}; a {@code PUT}, {@code HEAD} or {@code PATCH} whose {@code Tus-Resumable} names another version is
+ * answered 412 with {@code Tus-Version}, and nothing else happens.
  */
 public class BlobHandler {
 
@@ -43,6 +48,8 @@ public class BlobHandler {
 	private static final String TUS_RESUMABLE = "Tus-Resumable";
 
 	private static final String TUS_VERSION = "1.0.0";
+
+	private static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
 
 	private final SyncResponses responses;
 
@@ -77,7 +84,7 @@ public class BlobHandler {
 	 * @return the response
 	 */
 	public ServerResponse put(ServerRequest request) {
-		return handle(request, (user, hash) -> {
+		return handle(request, true, (user, hash) -> {
 			HttpServletRequest servlet = request.servletRequest();
 			long length = headerLong(request, UPLOAD_LENGTH, servlet.getContentLengthLong());
 			String mime = Optional.ofNullable(servlet.getContentType()).orElse(MediaType.APPLICATION_OCTET_STREAM_VALUE);
@@ -109,10 +116,14 @@ public class BlobHandler {
 	 * @return the response
 	 */
 	public ServerResponse patch(ServerRequest request) {
-		return handle(request, (user, hash) -> {
+		return handle(request, true, (user, hash) -> {
+			if (!isOffsetOctetStream(request)) {
+				return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType",
+						"a PATCH sends its bytes with Content-Type: application/offset+octet-stream (tus 1.0.0)", true);
+			}
 			long offset = headerLong(request, UPLOAD_OFFSET, -1);
 			if (offset < 0) {
-				return error(HttpStatus.BAD_REQUEST, "BadRequest", "send the Upload-Offset header (from HEAD)");
+				return error(HttpStatus.BAD_REQUEST, "BadRequest", "send the Upload-Offset header (from HEAD)", true);
 			}
 			UploadProgress progress = this.uploads.patch(user, hash, offset, request.servletRequest().getInputStream());
 			return progress(HttpStatus.OK, hash, progress);
@@ -125,13 +136,13 @@ public class BlobHandler {
 	 * @return the response
 	 */
 	public ServerResponse head(ServerRequest request) {
-		return handle(request, (user, hash) -> this.uploads.head(user, hash)
-			.map((progress) -> ServerResponse.ok()
-				.header(UPLOAD_OFFSET, Long.toString(progress.offset()))
+		return handle(request, true, (user, hash) -> this.uploads.head(user, hash)
+			.map((progress) -> tus(ServerResponse.ok()).header(UPLOAD_OFFSET, Long.toString(progress.offset()))
 				.header(UPLOAD_LENGTH, Long.toString(progress.size()))
 				.header(HttpHeaders.CACHE_CONTROL, "no-store")
 				.build())
-			.orElseGet(() -> ServerResponse.notFound().build()));
+			.orElseGet(() -> tus(ServerResponse.status(HttpStatus.NOT_FOUND)).header(HttpHeaders.CACHE_CONTROL, "no-store")
+				.build()));
 	}
 
 	/**
@@ -140,10 +151,10 @@ public class BlobHandler {
 	 * @return the response
 	 */
 	public ServerResponse get(ServerRequest request) {
-		return handle(request, (user, hash) -> {
+		return handle(request, false, (user, hash) -> {
 			Optional<BlobRecord> blob = this.access.readable(user, hash);
 			if (blob.isEmpty()) {
-				return error(HttpStatus.NOT_FOUND, "NotFound", "no such blob");
+				return error(HttpStatus.NOT_FOUND, "NotFound", "no such blob", false);
 			}
 			long size = blob.get().size();
 			ByteRange range = ByteRange.parse(request.headers().firstHeader(HttpHeaders.RANGE), size);
@@ -189,8 +200,7 @@ public class BlobHandler {
 	}
 
 	private ServerResponse progress(HttpStatus status, String hash, UploadProgress progress) {
-		return ServerResponse.status(status)
-			.header(UPLOAD_OFFSET, Long.toString(progress.offset()))
+		return tus(ServerResponse.status(status)).header(UPLOAD_OFFSET, Long.toString(progress.offset()))
 			.header(UPLOAD_LENGTH, Long.toString(progress.size()))
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(("{\"hash\":\"" + hash + "\",\"state\":\"" + progress.state().name().toLowerCase(java.util.Locale.ROOT)
@@ -198,11 +208,22 @@ public class BlobHandler {
 							java.nio.charset.StandardCharsets.UTF_8));
 	}
 
-	private ServerResponse handle(ServerRequest request, Action action) {
+	/**
+	 * Runs an action for the request's user; {@code tus}: the request is one of the tus protocol's, so
+	 * every answer carries {@code Tus-Resumable} and a request for another version is refused first.
+	 */
+	private ServerResponse handle(ServerRequest request, boolean tus, Action action) {
+		String version = request.headers().firstHeader(TUS_RESUMABLE);
+		if (tus && version != null && !TUS_VERSION.equals(version.trim())) {
+			return tus(ServerResponse.status(HttpStatus.PRECONDITION_FAILED)).header("Tus-Version", TUS_VERSION)
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(this.responses.error("UnsupportedTusVersion",
+						"this server speaks tus " + TUS_VERSION + " only (Tus-Version); send Tus-Resumable: " + TUS_VERSION));
+		}
 		String user = this.syncAccess.user(request.servletRequest());
 		if (user == null) {
 			return error(HttpStatus.UNAUTHORIZED, "Unauthorized",
-					"the request is not authenticated; send credentials (an Authorization header)");
+					"the request is not authenticated; send credentials (an Authorization header)", tus);
 		}
 		String hash = request.pathVariable("hash");
 		try {
@@ -212,17 +233,17 @@ public class BlobHandler {
 			return response;
 		}
 		catch (UploadRefusedException ex) {
-			ServerResponse.BodyBuilder builder = ServerResponse.status(status(ex.reason()));
+			ServerResponse.BodyBuilder builder = status(status(ex.reason()), tus);
 			if (ex.offset() >= 0) {
 				builder.header(UPLOAD_OFFSET, Long.toString(ex.offset()));
 			}
 			return builder.contentType(MediaType.APPLICATION_JSON).body(this.responses.error(name(ex.reason()), ex.getMessage()));
 		}
 		catch (NumberFormatException ex) {
-			return error(HttpStatus.BAD_REQUEST, "BadRequest", "a length or offset header is not a number");
+			return error(HttpStatus.BAD_REQUEST, "BadRequest", "a length or offset header is not a number", tus);
 		}
 		catch (DatabaseUnavailableException ex) {
-			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+			return status(HttpStatus.SERVICE_UNAVAILABLE, tus)
 				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfter().toSeconds()))
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(this.responses.error("Unavailable", ex.getMessage()));
@@ -230,7 +251,7 @@ public class BlobHandler {
 		catch (DataAccessException | IOException | UncheckedIOException ex) {
 			this.gate.failed();
 			logger.warn("Plasma: blob request failed: " + SafeText.quote(String.valueOf(ex.getMessage())));
-			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+			return status(HttpStatus.SERVICE_UNAVAILABLE, tus)
 				.header(HttpHeaders.RETRY_AFTER, Long.toString(this.gate.retryAfter().toSeconds()))
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(this.responses.error("Unavailable", "the blob store is unavailable; retry later"));
@@ -261,8 +282,26 @@ public class BlobHandler {
 		return (value != null) ? Long.parseLong(value.trim()) : fallback;
 	}
 
-	private ServerResponse error(HttpStatus status, String error, String message) {
-		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).body(this.responses.error(error, message));
+	private static boolean isOffsetOctetStream(ServerRequest request) {
+		String type = request.headers().firstHeader(HttpHeaders.CONTENT_TYPE);
+		if (type == null) {
+			return false;
+		}
+		int semicolon = type.indexOf(';');
+		return OFFSET_OCTET_STREAM.equalsIgnoreCase(((semicolon < 0) ? type : type.substring(0, semicolon)).trim());
+	}
+
+	private static ServerResponse.BodyBuilder tus(ServerResponse.BodyBuilder builder) {
+		return builder.header(TUS_RESUMABLE, TUS_VERSION);
+	}
+
+	private static ServerResponse.BodyBuilder status(HttpStatus status, boolean tus) {
+		ServerResponse.BodyBuilder builder = ServerResponse.status(status);
+		return tus ? tus(builder) : builder;
+	}
+
+	private ServerResponse error(HttpStatus status, String error, String message, boolean tus) {
+		return status(status, tus).contentType(MediaType.APPLICATION_JSON).body(this.responses.error(error, message));
 	}
 
 	@FunctionalInterface

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +19,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.converter.ByteArrayHttpMessageConverter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -44,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * referencing row (404 for anyone else), ranges, references following raw SQL, and start-up validation of
  * file columns.
  */
+@ExtendWith(OutputCaptureExtension.class)
 public abstract class AbstractBlobEndpointTests {
 
 	protected abstract TestDatabase database();
@@ -228,19 +232,29 @@ public abstract class AbstractBlobEndpointTests {
 						Map.of("Content-Type", "text/plain", "Upload-Length", "5000"), java.util.Arrays.copyOf(content, 2000));
 				assertThat(first.getStatus()).isEqualTo(202);
 				assertThat(first.getHeader("Upload-Offset")).isEqualTo("2000");
-				MockHttpServletResponse head = send(context, "HEAD", "/plasma/blobs/" + hash, "alice", Map.of(), new byte[0]);
+				assertThat(first.getHeader("Tus-Resumable")).isEqualTo("1.0.0");
+				MockHttpServletResponse head = send(context, "HEAD", "/plasma/blobs/" + hash, "alice",
+						Map.of("Tus-Resumable", "1.0.0"), new byte[0]);
 				assertThat(head.getStatus()).isEqualTo(200);
 				assertThat(head.getHeader("Upload-Offset")).isEqualTo("2000");
 				assertThat(head.getHeader("Upload-Length")).isEqualTo("5000");
-				assertThat(send(context, "HEAD", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
+				assertThat(head.getHeader("Tus-Resumable")).isEqualTo("1.0.0");
+				assertThat(head.getHeader("Cache-Control")).isEqualTo("no-store");
+				MockHttpServletResponse bobsHead = send(context, "HEAD", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]);
+				assertThat(bobsHead.getStatus()).isEqualTo(404);
+				assertThat(bobsHead.getHeader("Tus-Resumable")).isEqualTo("1.0.0");
+				assertThat(bobsHead.getHeader("Cache-Control")).isEqualTo("no-store");
 				MockHttpServletResponse wrong = send(context, "PATCH", "/plasma/blobs/" + hash, "alice",
-						Map.of("Upload-Offset", "1999"), java.util.Arrays.copyOfRange(content, 1999, 5000));
+						patchHeaders("1999"), java.util.Arrays.copyOfRange(content, 1999, 5000));
 				assertThat(wrong.getStatus()).isEqualTo(409);
 				assertThat(wrong.getHeader("Upload-Offset")).isEqualTo("2000");
+				assertThat(wrong.getHeader("Tus-Resumable")).isEqualTo("1.0.0");
 				assertThat(wrong.getContentAsString()).contains("\"error\":\"OffsetMismatch\"");
 				MockHttpServletResponse rest = send(context, "PATCH", "/plasma/blobs/" + hash, "alice",
-						Map.of("Upload-Offset", "2000"), java.util.Arrays.copyOfRange(content, 2000, 5000));
+						patchHeaders("2000"), java.util.Arrays.copyOfRange(content, 2000, 5000));
 				assertThat(rest.getStatus()).isEqualTo(200);
+				assertThat(rest.getHeader("Tus-Resumable")).isEqualTo("1.0.0");
+				assertThat(rest.getHeader("Upload-Offset")).isEqualTo("5000");
 				assertThat(rest.getContentAsString()).contains("\"state\":\"present\"");
 				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "alice", Map.of(), new byte[0]).getContentAsByteArray())
 					.isEqualTo(content);
@@ -249,6 +263,56 @@ public abstract class AbstractBlobEndpointTests {
 				throw new IllegalStateException(ex);
 			}
 		});
+	}
+
+	@Test
+	void aPatchWithoutTheTusContentTypeIs415AndARequestForAnotherTusVersionIs412AndBothLeaveTheUploadAsItWas() {
+		run("database", (context) -> {
+			try {
+				byte[] content = bytes(3000, 6);
+				String hash = sha256(content);
+				assertThat(send(context, "PUT", "/plasma/blobs/" + hash, "alice",
+						Map.of("Content-Type", "text/plain", "Upload-Length", "3000"), java.util.Arrays.copyOf(content, 1000))
+					.getStatus()).isEqualTo(202);
+				byte[] rest = java.util.Arrays.copyOfRange(content, 1000, 3000);
+				MockHttpServletResponse octets = send(context, "PATCH", "/plasma/blobs/" + hash, "alice",
+						Map.of("Upload-Offset", "1000", "Content-Type", "application/octet-stream"), rest);
+				assertThat(octets.getStatus()).isEqualTo(415);
+				assertThat(octets.getHeader("Tus-Resumable")).isEqualTo("1.0.0");
+				assertThat(octets.getContentAsString()).contains("\"error\":\"UnsupportedMediaType\"")
+					.contains("application/offset+octet-stream");
+				assertThat(send(context, "PATCH", "/plasma/blobs/" + hash, "alice", Map.of("Upload-Offset", "1000"), rest)
+					.getStatus()).as("no Content-Type").isEqualTo(415);
+				for (String method : List.of("PATCH", "HEAD", "PUT")) {
+					Map<String, String> headers = new java.util.HashMap<>(patchHeaders("1000"));
+					headers.put("Tus-Resumable", "0.2.2");
+					MockHttpServletResponse old = send(context, method, "/plasma/blobs/" + hash, "alice", headers, rest);
+					assertThat(old.getStatus()).as(method).isEqualTo(412);
+					assertThat(old.getHeader("Tus-Version")).as(method).isEqualTo("1.0.0");
+					assertThat(old.getHeader("Tus-Resumable")).as(method).isEqualTo("1.0.0");
+					assertThat(old.getContentAsString()).as(method).contains("\"error\":\"UnsupportedTusVersion\"");
+				}
+				MockHttpServletResponse head = send(context, "HEAD", "/plasma/blobs/" + hash, "alice", Map.of(), new byte[0]);
+				assertThat(head.getHeader("Upload-Offset")).isEqualTo("1000");
+				MockHttpServletResponse done = send(context, "PATCH", "/plasma/blobs/" + hash, "alice",
+						Map.of("Upload-Offset", "1000", "Content-Type", "Application/Offset+Octet-Stream; x=y",
+								"Tus-Resumable", "1.0.0"),
+						rest);
+				assertThat(done.getStatus()).isEqualTo(200);
+				assertThat(done.getContentAsString()).contains("\"state\":\"present\"");
+				MockHttpServletResponse download = send(context, "GET", "/plasma/blobs/" + hash, "alice",
+						Map.of("Tus-Resumable", "0.2.2"), new byte[0]);
+				assertThat(download.getStatus()).as("GET is not tus").isEqualTo(200);
+				assertThat(download.getContentAsByteArray()).isEqualTo(content);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	private static Map<String, String> patchHeaders(String offset) {
+		return Map.of("Upload-Offset", offset, "Content-Type", "application/offset+octet-stream", "Tus-Resumable", "1.0.0");
 	}
 
 	@Test
@@ -278,7 +342,7 @@ public abstract class AbstractBlobEndpointTests {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
 				context.getBean(dev.plasma.mutation.MutatorRegistry.class).register("setFile", (args, mutation) -> jdbc.update(
 						"INSERT INTO docs (id, owner, file) VALUES (?, ?, ?)", args.get("id").stringValue(), mutation.userName(),
-						"{\"hash\":\"" + args.get("hash").stringValue() + "\"}"));
+						file(args)));
 				byte[] content = bytes(5000, 31);
 				String hash = sha256(content);
 				assertThat(put(context, "alice", hash, "text/plain", content).getStatus()).isEqualTo(201);
@@ -287,17 +351,92 @@ public abstract class AbstractBlobEndpointTests {
 				assertThat(guess.getStatus()).isEqualTo(400);
 				assertThat(guess.getContentAsString()).contains("\"error\":\"HashMismatch\"");
 				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "carol", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
-				assertThat(push(context, "carol", 1, "c1", hash)).isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+				assertThat(push(context, "carol", 1, "c1", reference(hash, 5000, "text/plain")))
+					.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
 				assertThat(put(context, "bob", hash, "text/plain", content).getStatus()).isEqualTo(200);
 				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]).getContentAsByteArray())
 					.isEqualTo(content);
-				assertThat(push(context, "bob", 1, "b1", hash)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+				assertThat(push(context, "bob", 1, "b1", reference(hash, 5000, "text/plain")))
+					.isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
 				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_uploaders WHERE hash = '" + hash + "'")).isEqualTo(2);
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
 			}
 		});
+	}
+
+	@Test
+	void aMutationsReferenceMustBeWellFormedAndClaimTheSizeAndTypeTheBlobWasUploadedWith(CapturedOutput output) {
+		List<dev.plasma.sync.FailureReason> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.runner.withPropertyValues(store("database"))
+			.withBean(dev.plasma.sync.SyncObserver.class, () -> new dev.plasma.sync.SyncObserver() {
+				@Override
+				public void mutationFailed(dev.plasma.sync.FailureReason reason) {
+					failures.add(reason);
+				}
+			})
+			.run((context) -> {
+				try {
+					JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+					context.getBean(dev.plasma.mutation.MutatorRegistry.class).register("setFile", (args, mutation) -> jdbc.update(
+							"INSERT INTO docs (id, owner, file) VALUES (?, ?, ?)", args.get("id").stringValue(), mutation.userName(),
+							file(args)));
+					byte[] content = bytes(1000, 41);
+					String hash = sha256(content);
+					String html = sha256(bytes(500, 42));
+					String never = sha256(bytes(10, 43));
+					assertThat(put(context, "alice", hash, "text/plain; charset=utf-8", content).getStatus()).isEqualTo(201);
+					assertThat(put(context, "bob", html, "text/plain", bytes(500, 42)).getStatus()).isEqualTo(201);
+					long id = 0;
+					Map<String, String> denials = new java.util.LinkedHashMap<>();
+					denials.put(reference(hash, 999, "text/plain"), "claims 999 bytes; the file " + hash + " has 1000");
+					denials.put(reference(hash, 1000, "image/png"),
+							"claims another MIME type than the file " + hash + " was uploaded with (text/plain)");
+					denials.put(reference(hash, 1000, "application/zip"),
+							"the reference's MIME type is not one docs.file accepts (image/*, text/plain)");
+					denials.put(reference(hash, 400_000, "text/plain"), "is more than docs.file accepts (307200)");
+					String notAReference = "the value of docs.file is not a file reference";
+					for (String malformed : List.of("\"not json\"", "\"[\\\"" + hash + "\\\"]\"", "[1]", "42",
+							"{\"hash\":\"" + hash.toUpperCase(java.util.Locale.ROOT) + "\",\"size\":1000,\"mime\":\"text/plain\"}",
+							"{\"hash\":\"" + hash + "\",\"size\":-1,\"mime\":\"text/plain\"}",
+							"{\"hash\":\"" + hash + "\",\"size\":1000.5,\"mime\":\"text/plain\"}",
+							"{\"hash\":\"" + hash + "\",\"size\":\"1000\",\"mime\":\"text/plain\"}",
+							"{\"hash\":\"" + hash + "\",\"size\":1000}",
+							"{\"hash\":\"" + hash + "\",\"size\":1000,\"mime\":\" \"}",
+							"{\"hash\":\"" + hash + "\",\"size\":1000,\"mime\":\"text/plain\",\"name\":7}")) {
+						denials.put(malformed, notAReference);
+					}
+					for (Map.Entry<String, String> denial : denials.entrySet()) {
+						assertThat(push(context, "alice", ++id, "d" + id, denial.getKey())).as(denial.getKey())
+							.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+						assertThat(output.getAll()).as(denial.getKey()).contains(denial.getValue());
+					}
+					assertThat(failures).hasSize(denials.size()).containsOnly(dev.plasma.sync.FailureReason.DENIED);
+					assertThat(count(context, "SELECT COUNT(*) FROM docs")).isZero();
+
+					String forbidden = "the file " + html + " was neither uploaded by the user nor is it readable to them";
+					String absent = "the file " + never + " was neither uploaded by the user nor is it readable to them";
+					assertThat(push(context, "alice", ++id, "d" + id, reference(html, 500, "text/plain")))
+						.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+					assertThat(push(context, "alice", ++id, "d" + id, reference(never, 500, "text/plain")))
+						.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+					assertThat(push(context, "alice", ++id, "d" + id, reference(html, 1, "image/png")))
+						.as("a wrong claim about a blob the user may not use tells nothing about it")
+						.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
+					assertThat(output.getAll()).contains(forbidden, absent);
+					assertThat(output.getAll()).doesNotContain("the file " + html + " has").doesNotContain(html + " was uploaded with");
+
+					assertThat(push(context, "alice", ++id, "ok", "{\"hash\":\"" + hash
+							+ "\",\"size\":1000,\"mime\":\"Text/Plain; charset=utf-8\",\"name\":\"notes.txt\"}"))
+						.isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+					assertThat(jdbc.queryForObject("SELECT file FROM docs WHERE id = 'ok'", String.class)).contains(hash, "notes.txt");
+					assertThat(failures).hasSize(denials.size() + 3).containsOnly(dev.plasma.sync.FailureReason.DENIED);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
 	}
 
 	@Test
@@ -379,7 +518,7 @@ public abstract class AbstractBlobEndpointTests {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
 				context.getBean(dev.plasma.mutation.MutatorRegistry.class).register("setFile", (args, mutation) -> {
 					String id = args.get("id").stringValue();
-					String file = "{\"hash\":\"" + args.get("hash").stringValue() + "\"}";
+					String file = file(args);
 					if (jdbc.update("UPDATE docs SET file = ? WHERE id = ?", file, id) == 0) {
 						jdbc.update("INSERT INTO docs (id, owner, file) VALUES (?, ?, ?)", id, mutation.userName(), file);
 					}
@@ -390,15 +529,17 @@ public abstract class AbstractBlobEndpointTests {
 				String y = sha256(second);
 				assertThat(put(context, "alice", x, "text/plain", first).getStatus()).isEqualTo(201);
 				assertThat(put(context, "alice", y, "text/plain", second).getStatus()).isEqualTo(201);
-				assertThat(push(context, "bob", 1, "b1", x)).as("bob never uploaded nor read x")
+				String refX = reference(x, 1000, "text/plain");
+				String refY = reference(y, 1000, "text/plain");
+				assertThat(push(context, "bob", 1, "b1", refX)).as("bob never uploaded nor read x")
 					.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
-				assertThat(push(context, "alice", 1, "a1", x)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+				assertThat(push(context, "alice", 1, "a1", refX)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
 				context.getBean(Sequencer.class).flush();
-				assertThat(push(context, "bob", 2, "b1", x)).as("alice's row is not bob's to read")
+				assertThat(push(context, "bob", 2, "b1", refX)).as("alice's row is not bob's to read")
 					.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
-				assertThat(push(context, "alice", 2, "a1", y)).as("immutable")
+				assertThat(push(context, "alice", 2, "a1", refY)).as("immutable")
 					.isEqualTo(dev.plasma.sync.MutationOutcome.FAILED);
-				assertThat(push(context, "alice", 3, "a2", y)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
+				assertThat(push(context, "alice", 3, "a2", refY)).isEqualTo(dev.plasma.sync.MutationOutcome.APPLIED);
 				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM docs", Long.class)).isEqualTo(2);
 			}
 			catch (Exception ex) {
@@ -407,11 +548,28 @@ public abstract class AbstractBlobEndpointTests {
 		});
 	}
 
+	private static String reference(String hash, long size, String mime) {
+		return "{\"hash\":\"" + hash + "\",\"size\":" + size + ",\"mime\":\"" + mime + "\"}";
+	}
+
+	/**
+	 * Returns the {@code file} argument of a {@code setFile} mutation as the column's text: a JSON string
+	 * verbatim, anything else as its JSON.
+	 */
+	private static String file(tools.jackson.databind.JsonNode args) {
+		tools.jackson.databind.JsonNode file = args.get("file");
+		return file.isString() ? file.stringValue() : file.toString();
+	}
+
+	/**
+	 * Pushes {@code setFile} of a row with {@code file}, a JSON value: an object is written as its JSON, a
+	 * string as its text.
+	 */
 	private static dev.plasma.sync.MutationOutcome push(AssertableWebApplicationContext context, String user, long id,
-			String rowId, String hash) {
+			String rowId, String file) {
 		tools.jackson.databind.JsonNode args = tools.jackson.databind.json.JsonMapper.builder()
 			.build()
-			.readTree("{\"id\":\"" + rowId + "\",\"hash\":\"" + hash + "\"}");
+			.readTree("{\"id\":\"" + rowId + "\",\"file\":" + file + "}");
 		return context.getBean(dev.plasma.sync.PushProcessor.class)
 			.push("group-" + user, user, List.of(new dev.plasma.sync.PushMutation("client-" + user, id, "setFile", args, 0)))
 			.get(0)

@@ -53,6 +53,8 @@ public abstract class AbstractBlobHttpTests {
 
 	private static final int MB = 1024 * 1024;
 
+	private static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
+
 	protected abstract TestDatabase database();
 
 	@TempDir
@@ -157,14 +159,19 @@ public abstract class AbstractBlobHttpTests {
 		putAndDrop(hash, content, sent);
 		long offset = offsetOnceBrokenOff(hash);
 		assertThat(offset).isBetween(1L, (long) sent);
+		HttpResponse<byte[]> head = send("HEAD", hash, "alice", null, "Tus-Resumable", "1.0.0");
+		assertThat(head.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+		assertThat(head.headers().firstValue("Upload-Length")).as("the PUT's Content-Length").hasValue(Integer.toString(content.length));
+		assertThat(head.headers().firstValue("Cache-Control")).hasValue("no-store");
 		assertThat(send("HEAD", hash, "bob", null).statusCode()).isEqualTo(404);
 		HttpResponse<byte[]> wrong = send("PATCH", hash, "alice", Arrays.copyOfRange(content, (int) offset + 1, content.length),
-				"Upload-Offset", Long.toString(offset + 1));
+				"Upload-Offset", Long.toString(offset + 1), "Content-Type", OFFSET_OCTET_STREAM);
 		assertThat(wrong.statusCode()).isEqualTo(409);
 		assertThat(wrong.headers().firstValue("Upload-Offset")).hasValue(Long.toString(offset));
 		HttpResponse<byte[]> rest = send("PATCH", hash, "alice", Arrays.copyOfRange(content, (int) offset, content.length),
-				"Upload-Offset", Long.toString(offset));
+				"Upload-Offset", Long.toString(offset), "Content-Type", OFFSET_OCTET_STREAM, "Tus-Resumable", "1.0.0");
 		assertThat(rest.statusCode()).isEqualTo(200);
+		assertThat(rest.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
 		assertThat(new String(rest.body(), StandardCharsets.UTF_8)).contains("\"state\":\"present\"");
 		assertThat(send("GET", hash, "alice", null).body()).isEqualTo(content);
 		assertThat(storedObjects(store)).hasSize(1);
@@ -217,7 +224,7 @@ public abstract class AbstractBlobHttpTests {
 		try (Socket socket = new Socket("127.0.0.1", URI.create(this.base).getPort())) {
 			OutputStream out = socket.getOutputStream();
 			String head = "PATCH /plasma/blobs/" + hash + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User: alice\r\n"
-					+ "Upload-Offset: " + offset + "\r\nContent-Length: " + (content.length - offset) + "\r\n\r\n";
+					+ "Upload-Offset: " + offset + "\r\nContent-Type: " + OFFSET_OCTET_STREAM + "\r\nContent-Length: " + (content.length - offset) + "\r\n\r\n";
 			out.write(head.getBytes(StandardCharsets.US_ASCII));
 			out.write(content, offset, 50_000);
 			out.flush();
@@ -227,7 +234,7 @@ public abstract class AbstractBlobHttpTests {
 				Thread.sleep(50);
 			}
 			HttpResponse<byte[]> second = send("PATCH", hash, "alice", Arrays.copyOfRange(content, offset, content.length),
-					"Upload-Offset", Integer.toString(offset));
+					"Upload-Offset", Integer.toString(offset), "Content-Type", OFFSET_OCTET_STREAM);
 			assertThat(second.statusCode()).isEqualTo(409);
 			assertThat(new String(second.body(), StandardCharsets.UTF_8)).contains("\"error\":\"InProgress\"")
 				.contains("another request is sending this upload's bytes");

@@ -8,10 +8,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A file reference as {@code attachFile} receives it and the {@code todos.attachment} column stores it:
- * {@code {"hash": SHA-256 hex, "size": bytes, "mime": type, "name"?: original name}}. Whether the user may
- * reference the hash at all (they uploaded it, or may read a row referencing it) is checked by Plasma after
- * the mutator ran; this only checks the shape. Downloads are served with the type the blob was uploaded
- * with, whatever a reference says.
+ * {@code {"hash": SHA-256 hex, "size": bytes, "mime": type, "name"?: original name}}. This checks the shape
+ * for a clear error; Plasma checks after the mutator ran whether the user may reference the hash at all
+ * (they uploaded it, or may read a row referencing it) and whether {@code size} and {@code mime} are those
+ * the blob was uploaded with and accepted by the column.
  * @param hash the blob's SHA-256 in lower-case hex
  * @param size its size in bytes
  * @param mime its MIME type

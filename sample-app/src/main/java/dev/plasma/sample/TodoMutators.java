@@ -18,7 +18,8 @@ import dev.plasma.mutation.PlasmaMutator;
  * <p>
  * {@code attachFile} sets or clears a todo's {@code attachment}, a Plasma file column: Plasma fails the
  * mutation as denied when the user neither uploaded the referenced blob nor may read a row referencing it,
- * or when it would replace an attached file by another (the column is immutable: detach first).
+ * when the reference's size or type is not the uploaded blob's or not one the column takes, or when it
+ * would replace an attached file by another (the column is immutable: detach first).
  */
 @Component
 class TodoMutators {

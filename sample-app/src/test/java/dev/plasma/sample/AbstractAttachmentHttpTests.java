@@ -166,6 +166,27 @@ abstract class AbstractAttachmentHttpTests {
 	}
 
 	@Test
+	void anAttachmentClaimingAnotherSizeOrTypeThanTheUploadedFileIsDenied() throws Exception {
+		byte[] pdf = BlobHttp.randomBytes(30_000, 18);
+		String hash = BlobHttp.sha256(pdf);
+		assertThat(BlobHttp.put("alice", this.port, hash, "application/pdf", pdf).status()).isEqualTo(201);
+		assertThat(push("alice", "claims-a", "createTodo", createTodo("claims-1", null))).containsExactly("applied");
+		double deniedBefore = denied();
+
+		List<String> lies = push("alice", "claims-a", "attachFile", attach("claims-1", hash, pdf.length, "image/png", "a.png"),
+				"attachFile", attach("claims-1", hash, 1, "application/pdf", "a.pdf"));
+		String afterLies = attachmentOf("claims-1");
+		List<String> truth = push("alice", "claims-a", "attachFile",
+				attach("claims-1", hash, pdf.length, "application/pdf", "a.pdf"));
+
+		assertThat(lies).containsExactly("failed", "failed");
+		assertThat(denied()).isEqualTo(deniedBefore + 2);
+		assertThat(afterLies).isNull();
+		assertThat(truth).containsExactly("applied");
+		assertThat(attachmentOf("claims-1")).contains(hash, "application/pdf");
+	}
+
+	@Test
 	void anAttachedFileIsNotReplacedButCanBeDetachedAndAnotherAttachedAndAMalformedReferenceFails() throws Exception {
 		byte[] first = BlobHttp.randomBytes(20_000, 14);
 		byte[] second = BlobHttp.randomBytes(20_000, 15);
