@@ -108,10 +108,14 @@ public final class PlasmaBlobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	BlobAccess plasmaBlobAccess(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, BlobStore store, BlobTable table, ReadRules rules,
-			PlasmaProperties properties, ObjectProvider<BlobListener> listeners) {
-		return new BlobAccess(PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource), store, table,
-				rules, positive(properties.getBlobs().getMaxReferencesChecked(), "plasma.blobs.max-references-checked"),
+			PlasmaProperties properties, ObjectProvider<BlobListener> listeners,
+			ObjectProvider<BlobReferenceTracker> references) {
+		BlobAccess access = new BlobAccess(PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource), store,
+				table, rules,
+				positive(properties.getBlobs().getMaxReferencesChecked(), "plasma.blobs.max-references-checked"),
 				listener(listeners));
+		references.ifAvailable(access::setReferences);
+		return access;
 	}
 
 	@Bean

@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.plasma.access.ReadRules;
 import dev.plasma.access.ReadView;
 import dev.plasma.jdbc.JdbcTransactions;
@@ -39,6 +41,8 @@ public class BlobAccess {
 	private final BlobListener listener;
 
 	private final JdbcTransactions transactions;
+
+	private @Nullable BlobReferenceTracker references;
 
 	/**
 	 * Creates the check.
@@ -73,8 +77,25 @@ public class BlobAccess {
 		if (blob.isEmpty() || this.table.uploadedBy(hash, user)) {
 			return blob;
 		}
-		boolean readable = this.transactions.execute("check", (connection) -> mayReadReference(connection, user, hash));
-		return readable ? blob : Optional.empty();
+		BlobReferenceTracker tracker = this.references;
+		if (tracker != null) {
+			tracker.catchUpIfBehind();
+		}
+		return mayRead(user, hash) ? blob : Optional.empty();
+	}
+
+	/**
+	 * Lets every download check first derive the references not derived yet (they are derived in the
+	 * background), so that it decides on every entry sequenced before it: a file attached a moment ago is
+	 * not answered 404, and a row that left the user's view a moment ago no longer lets them download.
+	 * @param references the tracker deriving the references
+	 */
+	public void setReferences(BlobReferenceTracker references) {
+		this.references = references;
+	}
+
+	private boolean mayRead(String user, String hash) {
+		return this.transactions.execute("check", (connection) -> mayReadReference(connection, user, hash));
 	}
 
 	/**

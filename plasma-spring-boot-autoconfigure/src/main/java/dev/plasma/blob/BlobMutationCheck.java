@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,8 +25,8 @@ import dev.plasma.mutation.MutationDeniedException;
 /**
  * Keeps mutations from claiming blobs or lying about them: after a mutator ran, each row it wrote to a table
  * with file columns (read from the entries its writes were captured as, in its own transaction) may put a
- * new reference (a hash other than the one the row references; the previous reference is the one derived
- * from the change log so far) into a file column only if
+ * new reference (a hash other than the one the row references; the previous reference is the one in the
+ * row's latest sequenced change-log entry) into a file column only if
  * <ul>
  * <li>it is well formed: an object with {@code hash} (64 lower-case hex digits), {@code size} (a
  * non-negative integer), {@code mime} and an optional {@code name};</li>
@@ -41,6 +42,8 @@ import dev.plasma.mutation.MutationDeniedException;
 public class BlobMutationCheck implements MutationCheck {
 
 	private final String writesSql;
+
+	private final String latestEntrySql;
 
 	private final DataSource dataSource;
 
@@ -66,6 +69,8 @@ public class BlobMutationCheck implements MutationCheck {
 	public BlobMutationCheck(DataSource dataSource, PlasmaDialect dialect, FileColumns columns, BlobTable table,
 			BlobAccess access, JsonMapper mapper) {
 		this.writesSql = PendingChanges.selectMutationWritesSql(dialect);
+		this.latestEntrySql = "SELECT op, " + dialect.valueColumn() + " FROM _plasma_changes WHERE table_name = ? AND"
+				+ " row_id = ? ORDER BY batch_order DESC, row_version DESC LIMIT 1";
 		this.dataSource = dataSource;
 		this.columns = columns;
 		this.table = table;
@@ -107,6 +112,23 @@ public class BlobMutationCheck implements MutationCheck {
 		}
 	}
 
+	/**
+	 * The hash a row's file column held before the mutation: the one in the row's latest sequenced entry
+	 * (references are derived from those entries in the background, so they may not have caught up yet).
+	 */
+	private @Nullable String previousHash(Connection connection, FileColumn file, String rowId) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(this.latestEntrySql)) {
+			select.setString(1, file.table());
+			select.setString(2, rowId);
+			try (ResultSet rs = select.executeQuery()) {
+				if (!rs.next() || !"put".equals(rs.getString(1)) || rs.getString(2) == null) {
+					return null;
+				}
+				return FileReference.hash(this.mapper, this.mapper.readTree(rs.getString(2)).get(file.column()));
+			}
+		}
+	}
+
 	private void checkRow(Connection connection, String user, String rowId, JsonNode row, List<FileColumn> files)
 			throws SQLException {
 		for (FileColumn file : files) {
@@ -114,7 +136,7 @@ public class BlobMutationCheck implements MutationCheck {
 			if (value == null || value.isNull()) {
 				continue;
 			}
-			String current = BlobRefs.current(connection, file.table(), rowId, file.column());
+			String current = previousHash(connection, file, rowId);
 			String hash = FileReference.hash(this.mapper, value);
 			if (hash != null && hash.equals(current)) {
 				continue;

@@ -15,13 +15,17 @@ import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.plasma.changelog.ChangeEntry;
 import dev.plasma.changelog.ChangeLog;
+import dev.plasma.compaction.CompactionListener;
 import dev.plasma.jdbc.JdbcTransactions;
 import dev.plasma.jdbc.JdbcTransactions.Isolation;
+import dev.plasma.scheduling.DaemonWorker;
 import dev.plasma.sequencer.SequencedBatch;
 import dev.plasma.sequencer.SequencerListener;
 
@@ -36,14 +40,23 @@ import dev.plasma.sequencer.SequencerListener;
  * delete), with the entry's read-rule scope; then move the cursor to the last entry read. A blob gaining
  * a reference has its {@code unreferenced_since} cleared; one losing its last reference gets it set to
  * now. Because cursor and references commit together, a crash loses nothing: the next catch-up resumes at
- * the cursor. A catch-up runs after every sequencer batch and before every orphan collection. An
- * immutable column whose hash changed is reported (log and {@link BlobListener#immutableChanged}).
+ * the cursor. An immutable column whose hash changed is reported (log and {@link BlobListener#immutableChanged}).
+ * <p>
+ * <b>When.</b> Once started (it is a {@link SmartLifecycle}), a sequencer batch only wakes the tracker's
+ * own thread ({@code plasma-blob-refs}), which catches up for every batch that arrived meanwhile: pushes
+ * waiting for their flush never wait for derivation, and a burst of batches costs one catch-up. Not
+ * started, a batch catches up in the sequencing thread. Readers that must not miss a fresh reference
+ * catch up themselves: orphan collection always, a download check before it answers 404
+ * ({@link #catchUpIfBehind()}), and a compaction pass before it may fold entries not derived yet
+ * ({@link #compacting}); a mutation check reads a row's previous file from the change log itself.
  */
-public class BlobReferenceTracker implements SequencerListener {
+public class BlobReferenceTracker implements SequencerListener, CompactionListener, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(BlobReferenceTracker.class);
 
 	private static final int PAGE_SIZE = 500;
+
+	private static final long RETRY_MILLIS = 1000;
 
 	private final DataSource dataSource;
 
@@ -58,6 +71,12 @@ public class BlobReferenceTracker implements SequencerListener {
 	private final BlobListener listener;
 
 	private final JdbcTransactions transactions;
+
+	private final DaemonWorker worker = new DaemonWorker("plasma-blob-refs", this::deriveWhenWoken);
+
+	private final Object wake = new Object();
+
+	private boolean woken;
 
 	/**
 	 * Creates the tracker.
@@ -84,12 +103,95 @@ public class BlobReferenceTracker implements SequencerListener {
 		if (this.columns.all().isEmpty()) {
 			return;
 		}
+		if (this.worker.isRunning()) {
+			synchronized (this.wake) {
+				this.woken = true;
+				this.wake.notifyAll();
+			}
+			return;
+		}
 		try {
 			catchUp();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Plasma: could not derive blob references; the next batch retries: " + ex.getMessage());
 		}
+	}
+
+	private void deriveWhenWoken() {
+		while (this.worker.isRunning()) {
+			try {
+				synchronized (this.wake) {
+					while (!this.woken && this.worker.isRunning()) {
+						this.wake.wait();
+					}
+					this.woken = false;
+				}
+				catchUp();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Plasma: could not derive blob references; retrying in a second: " + ex.getMessage());
+				synchronized (this.wake) {
+					this.woken = true;
+				}
+				try {
+					Thread.sleep(RETRY_MILLIS);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Catches up when some region's references are behind its head (one query when they are not).
+	 * @return whether they were behind: they are derived up to every head read by that query now
+	 */
+	public boolean catchUpIfBehind() {
+		if (this.columns.all().isEmpty()) {
+			return false;
+		}
+		boolean behind = this.transactions.execute("check", BlobRefs::behind);
+		if (behind) {
+			catchUp();
+		}
+		return behind;
+	}
+
+	/**
+	 * Derives every entry before compaction folds it: a delete dropped underived would leave its row's
+	 * reference behind for good.
+	 */
+	@Override
+	public void compacting(String region, long safeUpToVersion) {
+		catchUpIfBehind();
+	}
+
+	@Override
+	public void start() {
+		if (!this.columns.all().isEmpty()) {
+			this.worker.start();
+			synchronized (this.wake) {
+				this.woken = true;
+				this.wake.notifyAll();
+			}
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.worker.stop();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.worker.isRunning();
 	}
 
 	/**

@@ -24,6 +24,11 @@ public final class BlobRefs {
 			SELECT s.region, COALESCE(c.refs_version, 0) FROM _plasma_sequencer s
 			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region""";
 
+	private static final String BEHIND_SQL = """
+			SELECT 1 FROM _plasma_sequencer s
+			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region
+			WHERE s.head > COALESCE(c.refs_version, 0)""";
+
 	private static final String ADVANCE_SQL = "UPDATE _plasma_blob_cursors SET refs_version = ? WHERE region = ?";
 
 	private static final String ADD_SQL = "INSERT INTO _plasma_blob_cursors (region, refs_version) VALUES (?, ?)";
@@ -63,6 +68,15 @@ public final class BlobRefs {
 	}
 
 	/**
+	 * Tells whether some region's references are derived only up to a version below its head.
+	 */
+	static boolean behind(Connection connection) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(BEHIND_SQL); ResultSet rs = select.executeQuery()) {
+			return rs.next();
+		}
+	}
+
+	/**
 	 * Moves a region's cursor, under the lock {@link #lockCursors} took.
 	 */
 	static void advanceCursor(Connection connection, String region, long version) throws SQLException {
@@ -77,21 +91,6 @@ public final class BlobRefs {
 			insert.setString(1, region);
 			insert.setLong(2, version);
 			insert.executeUpdate();
-		}
-	}
-
-	/**
-	 * Returns the hash a row's file column references, as derived so far.
-	 */
-	static @Nullable String current(Connection connection, String table, String rowId, String column)
-			throws SQLException {
-		try (PreparedStatement find = connection.prepareStatement(FIND_SQL)) {
-			find.setString(1, table);
-			find.setString(2, rowId);
-			find.setString(3, column);
-			try (ResultSet rs = find.executeQuery()) {
-				return rs.next() ? rs.getString(1) : null;
-			}
 		}
 	}
 

@@ -217,6 +217,9 @@ public class ChangeLogCompactor {
 	public CompactionResult compactChangeLog(long safeUpToVersion, BatchCheck check) {
 		long started = System.nanoTime();
 		try {
+			for (CompactionListener listener : this.listeners) {
+				listener.compacting(this.region, safeUpToVersion);
+			}
 			CompactionResult result = compact(safeUpToVersion, check, started);
 			this.lastResult = result;
 			for (CompactionListener listener : this.listeners) {

@@ -143,6 +143,52 @@ public abstract class AbstractBlobEndpointTests {
 		return new JdbcTemplate(context.getBean(javax.sql.DataSource.class)).queryForObject(sql, Long.class);
 	}
 
+	/**
+	 * Waits (at most 5 s) for the background derivation of references to make a count reach a value.
+	 */
+	private static void awaitCount(AssertableWebApplicationContext context, String sql, long expected)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+		while (count(context, sql) != expected && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(count(context, sql)).as(sql).isEqualTo(expected);
+	}
+
+	@Test
+	void compactionDerivesTheReferencesOfEntriesItIsAboutToFold() {
+		run("database", (context) -> {
+			try {
+				byte[] content = bytes(2000, 21);
+				String hash = sha256(content);
+				assertThat(put(context, "alice", hash, "text/plain", content).getStatus()).isEqualTo(201);
+				javax.sql.DataSource dataSource = context.getBean(javax.sql.DataSource.class);
+				JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+				jdbc.update("INSERT INTO docs (id, owner, file) VALUES ('d1', 'alice', ?)",
+						"{\"hash\":\"" + hash + "\",\"size\":2000,\"mime\":\"text/plain\"}");
+				context.getBean(Sequencer.class).flush();
+				awaitCount(context, "SELECT COUNT(*) FROM _plasma_blob_refs", 1);
+				jdbc.update("DELETE FROM docs WHERE id = 'd1'");
+				dev.plasma.dialect.PlasmaDialect dialect = context.getBean(dev.plasma.dialect.PlasmaDialect.class);
+				Sequencer silent = new Sequencer(dataSource, dialect, 1000, List.of(),
+						new dev.plasma.changelog.PendingScope("0", "0"));
+				long head = silent.flush();
+				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_refs")).as("the delete is not derived yet")
+					.isOne();
+				new dev.plasma.compaction.ChangeLogCompactor(dataSource, dialect, 100,
+						List.of(context.getBean(dev.plasma.blob.BlobReferenceTracker.class)))
+					.compactChangeLog(head);
+				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_changes")).as("the row's entries are folded away")
+					.isZero();
+				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_refs")).isZero();
+				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blobs WHERE unreferenced_since IS NOT NULL")).isOne();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "database", "filesystem", "s3" })
 	void anUploadedBlobIsServedToItsUploaderAndToReadersOfAReferencingRowOnly(String store) throws Exception {
@@ -173,7 +219,7 @@ public abstract class AbstractBlobEndpointTests {
 				String reference = "{\"hash\":\"" + hash + "\",\"size\":100000,\"mime\":\"image/png\"}";
 				jdbc.update("INSERT INTO docs (id, owner, file) VALUES ('d1', 'bob', ?)", reference);
 				context.getBean(Sequencer.class).flush();
-				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_refs WHERE hash = '" + hash + "'")).isOne();
+				awaitCount(context, "SELECT COUNT(*) FROM _plasma_blob_refs WHERE hash = '" + hash + "'", 1);
 				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "bob", Map.of(), new byte[0]).getStatus()).isEqualTo(200);
 				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "carol", Map.of(), new byte[0]).getStatus()).isEqualTo(404);
 				jdbc.update("UPDATE docs SET owner = 'carol' WHERE id = 'd1'");
@@ -182,7 +228,7 @@ public abstract class AbstractBlobEndpointTests {
 				assertThat(send(context, "GET", "/plasma/blobs/" + hash, "carol", Map.of(), new byte[0]).getStatus()).isEqualTo(200);
 				jdbc.update("DELETE FROM docs WHERE id = 'd1'");
 				context.getBean(Sequencer.class).flush();
-				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blob_refs")).isZero();
+				awaitCount(context, "SELECT COUNT(*) FROM _plasma_blob_refs", 0);
 				assertThat(count(context, "SELECT COUNT(*) FROM _plasma_blobs WHERE unreferenced_since IS NOT NULL")).isOne();
 			}
 			catch (Exception ex) {
