@@ -2,6 +2,7 @@ package dev.plasma.blob;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +34,15 @@ import dev.plasma.sequencer.SequencerListener;
  * Derives {@code _plasma_blob_refs} from the change log, so that every write to a file column is followed,
  * by mutators and by raw SQL alike.
  * <p>
- * <b>How.</b> {@code _plasma_blob_cursors} holds, per region, the version up to which the references are derived (entries are read merged across regions in write order, as a pull merges them). A
- * catch-up, one transaction per page of entries: lock the cursor row ({@code SELECT ... FOR UPDATE}, so
- * that one instance at a time derives), read the entries after it, and for each entry of a table with
- * file columns replace the reference of each file column by the hash in the new row JSON (none for a
- * delete), with the entry's read-rule scope; then move the cursor to the last entry read. A blob gaining
+ * <b>How.</b> {@code _plasma_blob_cursors} holds, per region, the version up to which the references are
+ * derived. A catch-up, one transaction per page of entries: lock the cursor row ({@code SELECT ... FOR
+ * UPDATE}, so that one instance at a time derives) and read every region's cursor and head; read the
+ * entries of tables with file columns between them (merged across regions in write order, as a pull
+ * merges them), and the current references of their rows in one query per table; apply the entries in
+ * order (each file column's reference becomes the hash in the new row JSON, none for a delete, with the
+ * entry's read-rule scope; a row whose JSON never mentions {@code hash} is not parsed) and write only the
+ * references that changed; then move each cursor to its head, or to its last entry read when the page
+ * was full. A blob gaining
  * a reference has its {@code unreferenced_since} cleared; one losing its last reference gets it set to
  * now. Because cursor and references commit together, a crash loses nothing: the next catch-up resumes at
  * the cursor. An immutable column whose hash changed is reported (log and {@link BlobListener#immutableChanged}).
@@ -72,6 +77,8 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 
 	private final JdbcTransactions transactions;
 
+	private final List<String> tables;
+
 	private final DaemonWorker worker = new DaemonWorker("plasma-blob-refs", this::deriveWhenWoken);
 
 	private final Object wake = new Object();
@@ -96,6 +103,7 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 		this.clock = clock;
 		this.listener = listener;
 		this.transactions = new JdbcTransactions(dataSource, "Plasma blob references");
+		this.tables = columns.all().stream().map(FileColumn::table).distinct().toList();
 	}
 
 	@Override
@@ -211,34 +219,58 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 	}
 
 	private int page(Connection connection) throws SQLException {
-		Map<String, Long> cursors = BlobRefs.lockCursors(connection);
-		List<ChangeEntry> entries = this.changeLog.readAfter(cursors, PAGE_SIZE);
-		if (entries.isEmpty()) {
+		Map<String, long[]> ranges = BlobRefs.lockRanges(connection);
+		ranges.values().removeIf((range) -> range[0] >= range[1]);
+		if (ranges.isEmpty()) {
 			return 0;
+		}
+		List<ChangeEntry> entries = this.changeLog.readRanges(ranges, this.tables, PAGE_SIZE);
+		Map<String, Map<String, BlobRefs.Derived>> before = new HashMap<>();
+		Map<String, Map<String, BlobRefs.Derived>> after = new HashMap<>();
+		for (ChangeEntry entry : entries) {
+			before.computeIfAbsent(entry.tableName(), (table) -> new HashMap<>());
+		}
+		for (Map.Entry<String, Map<String, BlobRefs.Derived>> table : before.entrySet()) {
+			Set<String> rowIds = new HashSet<>();
+			entries.stream().filter((entry) -> entry.tableName().equals(table.getKey())).forEach((entry) -> rowIds.add(entry.rowId()));
+			table.getValue().putAll(BlobRefs.ofRows(connection, table.getKey(), rowIds));
+			after.put(table.getKey(), new HashMap<>(table.getValue()));
 		}
 		Set<String> gained = new HashSet<>();
 		Set<String> lost = new HashSet<>();
 		for (ChangeEntry entry : entries) {
-			List<FileColumn> files = this.columns.of(entry.tableName());
-			if (files.isEmpty()) {
-				continue;
-			}
-			JsonNode row = entry.isDelete() ? null : this.mapper.readTree(entry.value());
-			for (FileColumn file : files) {
+			Map<String, BlobRefs.Derived> current = after.get(entry.tableName());
+			JsonNode row = mayReferenceFiles(entry) ? this.mapper.readTree(entry.value()) : null;
+			for (FileColumn file : this.columns.of(entry.tableName())) {
 				String hash = (row != null) ? FileReference.hash(this.mapper, row.get(file.column())) : null;
-				String previous = BlobRefs.replace(connection, entry.tableName(), entry.rowId(), file.column(), hash,
-						entry.scope());
-				if (Objects.equals(previous, hash)) {
+				String key = BlobRefs.key(entry.rowId(), file.column());
+				BlobRefs.Derived previous = (hash != null) ? current.put(key, new BlobRefs.Derived(hash, entry.scope()))
+						: current.remove(key);
+				String previousHash = (previous != null) ? previous.hash() : null;
+				if (Objects.equals(previousHash, hash)) {
 					continue;
 				}
 				if (hash != null) {
 					gained.add(hash);
 				}
-				if (previous != null) {
-					lost.add(previous);
+				if (previousHash != null) {
+					lost.add(previousHash);
 					if (hash != null && file.immutable()) {
-						reportImmutableChange(entry, file, previous, hash);
+						reportImmutableChange(entry, file, previousHash, hash);
 					}
+				}
+			}
+		}
+		for (Map.Entry<String, Map<String, BlobRefs.Derived>> table : after.entrySet()) {
+			Map<String, BlobRefs.Derived> old = before.get(table.getKey());
+			Set<String> keys = new HashSet<>(old.keySet());
+			keys.addAll(table.getValue().keySet());
+			for (String key : keys) {
+				BlobRefs.Derived was = old.get(key);
+				BlobRefs.Derived is = table.getValue().get(key);
+				if (!Objects.equals(was, is)) {
+					int separator = key.indexOf('\u0000');
+					BlobRefs.store(connection, table.getKey(), key.substring(separator + 1), key.substring(0, separator), was, is);
 				}
 			}
 		}
@@ -252,13 +284,26 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 			}
 		}
 		Map<String, Long> advanced = new TreeMap<>();
-		for (ChangeEntry entry : entries) {
-			advanced.put(entry.region(), entry.rowVersion());
+		if (entries.size() < PAGE_SIZE) {
+			ranges.forEach((region, range) -> advanced.put(region, range[1]));
+		}
+		else {
+			for (ChangeEntry entry : entries) {
+				advanced.put(entry.region(), entry.rowVersion());
+			}
 		}
 		for (Map.Entry<String, Long> cursor : advanced.entrySet()) {
 			BlobRefs.advanceCursor(connection, cursor.getKey(), cursor.getValue());
 		}
 		return entries.size();
+	}
+
+	/**
+	 * Whether an entry's row may hold a file reference: a put whose JSON mentions {@code hash} at all, as a
+	 * key of a JSON column or inside a text column's escaped JSON (most rows hold none, and are not parsed).
+	 */
+	private static boolean mayReferenceFiles(ChangeEntry entry) {
+		return !entry.isDelete() && entry.value() != null && entry.value().contains("hash");
 	}
 
 	private void reportImmutableChange(ChangeEntry entry, FileColumn file, String previous, @Nullable String hash) {

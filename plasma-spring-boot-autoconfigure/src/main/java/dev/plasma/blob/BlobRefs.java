@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,12 +32,18 @@ public final class BlobRefs {
 			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region
 			WHERE s.head > COALESCE(c.refs_version, 0)""";
 
+	private static final String RANGES_SQL = """
+			SELECT s.region, COALESCE(c.refs_version, 0), s.head FROM _plasma_sequencer s
+			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region""";
+
+	private static final String OF_ROWS_SQL = """
+			SELECT row_id, column_name, hash, scope FROM _plasma_blob_refs WHERE table_name = ? AND row_id IN (%s)""";
+
+	private static final int ROWS_PER_QUERY = 200;
+
 	private static final String ADVANCE_SQL = "UPDATE _plasma_blob_cursors SET refs_version = ? WHERE region = ?";
 
 	private static final String ADD_SQL = "INSERT INTO _plasma_blob_cursors (region, refs_version) VALUES (?, ?)";
-
-	private static final String FIND_SQL = """
-			SELECT hash FROM _plasma_blob_refs WHERE table_name = ? AND row_id = ? AND column_name = ?""";
 
 	private static final String REMOVE_SQL = """
 			DELETE FROM _plasma_blob_refs WHERE table_name = ? AND row_id = ? AND column_name = ?""";
@@ -77,6 +86,89 @@ public final class BlobRefs {
 	}
 
 	/**
+	 * Locks the derivation like {@link #lockCursors} and reads, per region, the range still to derive:
+	 * {@code {cursor, head}}.
+	 */
+	static Map<String, long[]> lockRanges(Connection connection) throws SQLException {
+		try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL); ResultSet rs = lock.executeQuery()) {
+			rs.next();
+		}
+		Map<String, long[]> ranges = new TreeMap<>();
+		try (PreparedStatement select = connection.prepareStatement(RANGES_SQL); ResultSet rs = select.executeQuery()) {
+			while (rs.next()) {
+				ranges.put(rs.getString(1), new long[] { rs.getLong(2), rs.getLong(3) });
+			}
+		}
+		return ranges;
+	}
+
+	/**
+	 * Reads the references of some rows of a table, keyed by {@link #key(String, String)} of row and column.
+	 */
+	static Map<String, Derived> ofRows(Connection connection, String table, Collection<String> rowIds)
+			throws SQLException {
+		Map<String, Derived> found = new HashMap<>();
+		List<String> ids = new ArrayList<>(rowIds);
+		for (int from = 0; from < ids.size(); from += ROWS_PER_QUERY) {
+			List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ROWS_PER_QUERY));
+			String sql = OF_ROWS_SQL.formatted(String.join(", ", Collections.nCopies(chunk.size(), "?")));
+			try (PreparedStatement select = connection.prepareStatement(sql)) {
+				select.setString(1, table);
+				for (int i = 0; i < chunk.size(); i++) {
+					select.setString(i + 2, chunk.get(i));
+				}
+				try (ResultSet rs = select.executeQuery()) {
+					while (rs.next()) {
+						found.put(key(rs.getString(1), rs.getString(2)), new Derived(rs.getString(3), rs.getString(4)));
+					}
+				}
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * Returns the key of a row's file column in {@link #ofRows}.
+	 */
+	static String key(String rowId, String column) {
+		return column + "\u0000" + rowId;
+	}
+
+	/**
+	 * Stores a row's file column's reference: removes the one derived before, if any, and inserts the new
+	 * one, if any.
+	 */
+	static void store(Connection connection, String table, String rowId, String column, @Nullable Derived before,
+			@Nullable Derived after) throws SQLException {
+		if (before != null) {
+			try (PreparedStatement remove = connection.prepareStatement(REMOVE_SQL)) {
+				remove.setString(1, table);
+				remove.setString(2, rowId);
+				remove.setString(3, column);
+				remove.executeUpdate();
+			}
+		}
+		if (after != null) {
+			try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL)) {
+				insert.setString(1, after.hash());
+				insert.setString(2, table);
+				insert.setString(3, rowId);
+				insert.setString(4, column);
+				insert.setString(5, after.scope());
+				insert.executeUpdate();
+			}
+		}
+	}
+
+	/**
+	 * A derived reference: the blob and the referencing row's read-rule scope.
+	 * @param hash the blob
+	 * @param scope the row's scope, {@code null} for none
+	 */
+	record Derived(String hash, @Nullable String scope) {
+	}
+
+	/**
 	 * Moves a region's cursor, under the lock {@link #lockCursors} took.
 	 */
 	static void advanceCursor(Connection connection, String region, long version) throws SQLException {
@@ -92,44 +184,6 @@ public final class BlobRefs {
 			insert.setLong(2, version);
 			insert.executeUpdate();
 		}
-	}
-
-	/**
-	 * Replaces the reference of a row's file column.
-	 * @return the hash referenced before, or {@code null}
-	 */
-	static @Nullable String replace(Connection connection, String table, String rowId, String column,
-			@Nullable String hash, @Nullable String scope) throws SQLException {
-		String previous = null;
-		try (PreparedStatement find = connection.prepareStatement(FIND_SQL)) {
-			find.setString(1, table);
-			find.setString(2, rowId);
-			find.setString(3, column);
-			try (ResultSet rs = find.executeQuery()) {
-				if (rs.next()) {
-					previous = rs.getString(1);
-				}
-			}
-		}
-		if (previous != null) {
-			try (PreparedStatement remove = connection.prepareStatement(REMOVE_SQL)) {
-				remove.setString(1, table);
-				remove.setString(2, rowId);
-				remove.setString(3, column);
-				remove.executeUpdate();
-			}
-		}
-		if (hash != null) {
-			try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL)) {
-				insert.setString(1, hash);
-				insert.setString(2, table);
-				insert.setString(3, rowId);
-				insert.setString(4, column);
-				insert.setString(5, scope);
-				insert.executeUpdate();
-			}
-		}
-		return previous;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.plasma.changelog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -111,6 +112,38 @@ public class ChangeLog {
 			args.add(cursor);
 		});
 		sql.append(" ORDER BY batch_order, region, row_version LIMIT ").append(limit);
+		return this.jdbc.query(sql.toString(), MAPPER, args.toArray());
+	}
+
+	/**
+	 * Returns the entries of some tables in every region's range {@code (cursor, head]}, in the order
+	 * their writes happened across regions (as {@link #readAfter(Map, int)}), at most {@code limit}.
+	 * @param ranges every region's cursor (exclusive) and head (inclusive), as {@code long[2]}; a region not
+	 * named is not read
+	 * @param tableNames the tables whose entries are read
+	 * @param limit the most entries to return
+	 * @return the entries
+	 */
+	public List<ChangeEntry> readRanges(Map<String, long[]> ranges, Collection<String> tableNames, int limit) {
+		if (ranges.isEmpty() || tableNames.isEmpty()) {
+			return List.of();
+		}
+		StringBuilder sql = new StringBuilder(this.select).append(" WHERE (");
+		List<Object> args = new ArrayList<>();
+		ranges.forEach((region, range) -> {
+			sql.append(args.isEmpty() ? "" : " OR ").append("(region = ? AND row_version > ? AND row_version <= ?)");
+			args.add(region);
+			args.add(range[0]);
+			args.add(range[1]);
+		});
+		sql.append(") AND table_name IN (");
+		String separator = "";
+		for (String tableName : tableNames) {
+			sql.append(separator).append('?');
+			args.add(tableName);
+			separator = ", ";
+		}
+		sql.append(") ORDER BY batch_order, region, row_version LIMIT ").append(limit);
 		return this.jdbc.query(sql.toString(), MAPPER, args.toArray());
 	}
 

@@ -530,6 +530,7 @@ public abstract class AbstractBlobEndpointTests {
 				context.getBean(Sequencer.class).flush();
 				jdbc.update("INSERT INTO docs (id, owner, file) VALUES ('c', 'bob', ?)", "{\"hash\":\"" + kept + "\"}");
 				context.getBean(Sequencer.class).flush();
+				context.getBean(dev.plasma.blob.BlobReferenceTracker.class).catchUpIfBehind();
 				Thread.sleep(400);
 				dev.plasma.blob.BlobCollection collection = new dev.plasma.actuate.PlasmaEndpoint(
 						new dev.plasma.changelog.ChangeLogStatusReader(context.getBean(javax.sql.DataSource.class),
