@@ -20,6 +20,8 @@ import dev.plasma.changelog.RegionStatus;
 import dev.plasma.region.RegionIds;
 import dev.plasma.compaction.CompactionJob;
 import dev.plasma.compaction.CompactionResult;
+import dev.plasma.replica.ReplicaLag;
+import dev.plasma.replica.ReplicaStatus;
 
 /**
  * The {@code plasma} actuator endpoint. Reading it ({@code GET /actuator/plasma}) shows the change log's
@@ -31,7 +33,9 @@ import dev.plasma.compaction.CompactionResult;
  * one beyond the head, or anything else is answered with 400 and {@code "status":"rejected"}. Without
  * {@code region} the pass is this instance's region's (with the scheduled pass's retention cutoff for every
  * other region); with <code>{"region":"1"}</code> only that region is compacted, and {@code safeUpToVersion}
- * is a version of its own version space. An unknown or malformed region is a 400 too.
+ * is a version of its own version space. An unknown or malformed region is a 400 too. With a read replica,
+ * reading it also shows {@code readReplica}: whether the replica answered, how many versions it is behind
+ * in each region and its replay delay ({@link ReplicaStatus}).
  */
 @Endpoint(id = "plasma")
 public class PlasmaEndpoint {
@@ -48,6 +52,8 @@ public class PlasmaEndpoint {
 	private final @Nullable CompactionJob compactionJob;
 
 	private final @Nullable BlobCollector blobCollector;
+
+	private @Nullable ReplicaLag replicaLag;
 
 	/**
 	 * Creates the endpoint.
@@ -93,6 +99,14 @@ public class PlasmaEndpoint {
 		this.rawWritesRegion = RegionIds.require(rawWritesRegion, "default region for raw writes");
 	}
 
+	/**
+	 * Sets where the read replica's lag is read, for {@code readReplica}.
+	 * @param replicaLag reads the replica's lag, {@code null} without a replica
+	 */
+	public void setReplicaLag(@Nullable ReplicaLag replicaLag) {
+		this.replicaLag = replicaLag;
+	}
+
 	@ReadOperation
 	public PlasmaDescriptor plasma() {
 		ChangeLogStatus status = this.statusReader.read();
@@ -105,7 +119,8 @@ public class PlasmaEndpoint {
 				(status.compactedAt() > 0) ? Instant.ofEpochMilli(status.compactedAt()).toString() : null,
 				(age != null) ? age.toSeconds() : null, (last != null) ? ResultDescriptor.of(last) : null);
 		return new PlasmaDescriptor(status.head(), status.floor(), status.entries(), status.pending(),
-				status.oldestPendingAge().toMillis(), compaction, this.statusReader.readRegions(this.rawWritesRegion));
+				status.oldestPendingAge().toMillis(), compaction, this.statusReader.readRegions(this.rawWritesRegion),
+				(this.replicaLag != null) ? this.replicaLag.status() : null);
 	}
 
 	@WriteOperation
@@ -182,9 +197,10 @@ public class PlasmaEndpoint {
 	 * @param compaction compaction state
 	 * @param regions each region's head, floor, pending entries, lag and lease (the fields above are
 	 * region {@code "0"}'s, pending counts every region's)
+	 * @param readReplica how far the read replica is behind, {@code null} (left out) without one
 	 */
 	public record PlasmaDescriptor(long head, long floor, long entries, long pending, long oldestPendingAgeMillis,
-			CompactionDescriptor compaction, List<RegionStatus> regions) {
+			CompactionDescriptor compaction, List<RegionStatus> regions, @Nullable ReplicaStatus readReplica) {
 	}
 
 	/**

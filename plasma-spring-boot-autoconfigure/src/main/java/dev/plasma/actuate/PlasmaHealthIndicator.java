@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -15,6 +17,8 @@ import dev.plasma.changelog.ChangeLogStatus;
 import dev.plasma.changelog.ChangeLogStatusReader;
 import dev.plasma.changelog.RegionStatus;
 import dev.plasma.region.RegionIds;
+import dev.plasma.replica.ReplicaLag;
+import dev.plasma.replica.ReplicaStatus;
 
 /**
  * Health of Plasma's change log: {@code DOWN} when a synced table has lost its capture triggers (detail
@@ -25,6 +29,9 @@ import dev.plasma.region.RegionIds;
  * and when compaction last completed and how long ago, and {@code regions}: each region's head, floor,
  * pending entries, lag and whether its lease is live (a region whose lease ended is taken over, see
  * {@link dev.plasma.sequencer.RegionTakeover}; the state stays UP while the lag stays below the threshold).
+ * With a read replica, {@code readReplica} too: whether it answered (else {@code error}), how many versions
+ * it is behind in each region ({@code versionsBehind}) and its {@code replayDelay} where the database tells
+ * it. A lagging or failing replica never turns the state DOWN: pulls it cannot answer go to the primary.
  */
 public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 
@@ -35,6 +42,8 @@ public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 	private final Duration sequencerStuckAfter;
 
 	private String rawWritesRegion = RegionIds.DEFAULT;
+
+	private @Nullable ReplicaLag replicaLag;
 
 	/**
 	 * Creates the indicator.
@@ -57,6 +66,14 @@ public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 	 */
 	public void setRawWritesRegion(String rawWritesRegion) {
 		this.rawWritesRegion = RegionIds.require(rawWritesRegion, "default region for raw writes");
+	}
+
+	/**
+	 * Sets where the read replica's lag is read, for the {@code readReplica} detail.
+	 * @param replicaLag reads the replica's lag, {@code null} without a replica
+	 */
+	public void setReplicaLag(@Nullable ReplicaLag replicaLag) {
+		this.replicaLag = replicaLag;
 	}
 
 	@Override
@@ -99,6 +116,24 @@ public class PlasmaHealthIndicator extends AbstractHealthIndicator {
 			regions.put(region.region(), detail);
 		}
 		builder.withDetail("regions", regions);
+		if (this.replicaLag != null) {
+			builder.withDetail("readReplica", replicaDetail(this.replicaLag.status()));
+		}
+	}
+
+	private static Map<String, Object> replicaDetail(ReplicaStatus status) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("answered", status.answered());
+		if (status.error() != null) {
+			detail.put("error", status.error());
+		}
+		else {
+			detail.put("versionsBehind", status.versionsBehind());
+		}
+		if (status.replayDelayMillis() != null) {
+			detail.put("replayDelay", Duration.ofMillis(status.replayDelayMillis()).toString());
+		}
+		return detail;
 	}
 
 }

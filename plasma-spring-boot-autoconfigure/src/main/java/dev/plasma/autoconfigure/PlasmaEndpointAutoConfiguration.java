@@ -13,6 +13,7 @@ import dev.plasma.actuate.PlasmaEndpoint;
 import dev.plasma.blob.BlobCollector;
 import dev.plasma.changelog.ChangeLogStatusReader;
 import dev.plasma.compaction.CompactionJob;
+import dev.plasma.replica.ReplicaLag;
 
 /**
  * The {@code plasma} actuator endpoint, when Spring Boot Actuator is present and the endpoint is
@@ -28,10 +29,12 @@ public final class PlasmaEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	PlasmaEndpoint plasmaEndpoint(ChangeLogStatusReader statusReader, ObjectProvider<CompactionJob> compactionJob,
-			ObjectProvider<BlobCollector> blobCollector, PlasmaProperties properties) {
+			ObjectProvider<BlobCollector> blobCollector, PlasmaProperties properties,
+			ObjectProvider<ReplicaLag> replicaLag) {
 		PlasmaEndpoint endpoint = new PlasmaEndpoint(statusReader, compactionJob.getIfAvailable(),
 				blobCollector.getIfAvailable());
 		endpoint.setRawWritesRegion(properties.getRegion().getDefaultRegionForRawWrites());
+		endpoint.setReplicaLag(replicaLag.getIfAvailable());
 		return endpoint;
 	}
 

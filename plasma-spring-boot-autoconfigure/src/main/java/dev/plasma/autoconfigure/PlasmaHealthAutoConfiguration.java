@@ -16,12 +16,14 @@ import dev.plasma.actuate.PlasmaHealthIndicator;
 import dev.plasma.capture.CaptureTriggerCheck;
 import dev.plasma.changelog.ChangeLogStatusReader;
 import dev.plasma.dialect.PlasmaDialect;
+import dev.plasma.replica.ReplicaLag;
 import dev.plasma.schema.SyncedTables;
 
 /**
  * The {@code plasma} health indicator, when Spring Boot's health module is present and
  * {@code management.health.plasma.enabled} is not {@code false}; DOWN when a synced table lost its capture
- * triggers, or after {@code plasma.health.sequencer-stuck-after} without sequencing.
+ * triggers, or after {@code plasma.health.sequencer-stuck-after} without sequencing. With a read replica it
+ * also reports the replica's lag (never DOWN for it).
  */
 @AutoConfiguration(after = PlasmaCompactionAutoConfiguration.class)
 @ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -41,10 +43,11 @@ public final class PlasmaHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "plasmaHealthIndicator")
 	PlasmaHealthIndicator plasmaHealthIndicator(ChangeLogStatusReader statusReader, CaptureTriggerCheck captureCheck,
-			PlasmaProperties properties) {
+			PlasmaProperties properties, ObjectProvider<ReplicaLag> replicaLag) {
 		PlasmaHealthIndicator indicator = new PlasmaHealthIndicator(statusReader, captureCheck,
 				properties.getHealth().getSequencerStuckAfter());
 		indicator.setRawWritesRegion(properties.getRegion().getDefaultRegionForRawWrites());
+		indicator.setReplicaLag(replicaLag.getIfAvailable());
 		return indicator;
 	}
 

@@ -1,5 +1,6 @@
 package dev.plasma.autoconfigure;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +27,7 @@ import dev.plasma.dialect.PlasmaDialect;
 import dev.plasma.ledger.MutationLedger;
 import dev.plasma.metrics.ReplicaMetrics;
 import dev.plasma.replica.ReadReplica;
+import dev.plasma.replica.ReplicaLag;
 import dev.plasma.replica.ReplicaListener;
 import dev.plasma.replica.ReplicaPullRouter;
 
@@ -33,8 +35,9 @@ import dev.plasma.replica.ReplicaPullRouter;
  * Auto-configuration of a read replica when {@code plasma.read-replica.url} is set (and
  * {@code plasma.read-replica.enabled} is not false): the replica's own HikariCP pool wrapped in a
  * {@link ReadReplica} (not a {@link DataSource} bean, so the application's data source and its health
- * check are untouched), and the {@link ReplicaPullRouter} that the pull processor uses as its chooser.
- * Without a replica none of this exists and pulls run exactly as before.
+ * check are untouched), the {@link ReplicaPullRouter} that the pull processor uses as its chooser, and
+ * {@link ReplicaLag}, which the replica's gauges, the {@code plasma} health indicator and the actuator
+ * endpoint read. Without a replica none of this exists and pulls run exactly as before.
  */
 @AutoConfiguration(after = PlasmaAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -54,6 +57,19 @@ public final class PlasmaReadReplicaAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReadReplica plasmaReadReplica(PlasmaProperties properties, PlasmaDialect dialect) {
 		return new ReadReplica(pool(properties.getReadReplica()), dialect);
+	}
+
+	/**
+	 * How old a replica lag that gauges, health and the endpoint show may be.
+	 */
+	private static final Duration LAG_MAX_AGE = Duration.ofSeconds(1);
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaLag plasmaReplicaLag(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
+			ObjectProvider<DataSource> dataSource, ReadReplica replica, PlasmaDialect dialect) {
+		return new ReplicaLag(PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource), replica, dialect,
+				LAG_MAX_AGE);
 	}
 
 	@Bean
@@ -103,8 +119,8 @@ public final class PlasmaReadReplicaAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ReplicaMetrics plasmaReplicaMetrics() {
-			return new ReplicaMetrics();
+		ReplicaMetrics plasmaReplicaMetrics(ReplicaLag lag) {
+			return new ReplicaMetrics(lag);
 		}
 
 	}

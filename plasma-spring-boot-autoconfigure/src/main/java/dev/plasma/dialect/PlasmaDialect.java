@@ -152,6 +152,16 @@ public interface PlasmaDialect {
 	}
 
 	/**
+	 * Returns a query, run on a read replica, of how many milliseconds its replay trails the primary: 0
+	 * when it has replayed everything it received, {@code NULL} when it cannot tell (not a replica, nothing
+	 * replayed yet); or {@code null} when the database has no such query.
+	 * @return the query or {@code null}
+	 */
+	default String replicaReplayDelaySql() {
+		return null;
+	}
+
+	/**
 	 * Returns whether the database offers the notifications of {@code dev.plasma.poke.PostgresNotifyPokeBus}
 	 * ({@code LISTEN/NOTIFY}); without them each instance polls the change log's head for pokes.
 	 * @return whether notifications are available

@@ -36,6 +36,20 @@ class PostgresDialect extends SqlTriggerDialect {
 			WHERE n.nspname = ? AND t.tgname = 'plasma_capture' AND t.tgenabled <> 'D'
 			AND p.proname = ? || c.relname""";
 
+	/**
+	 * The replay delay of a hot standby. While WAL it received waits for replay: the time since the commit of
+	 * the last transaction it replayed (stamped by the primary's clock; after a long idle spell this overstates
+	 * until the next commit is replayed). 0 once it replayed everything it received (an idle primary is not a
+	 * delay). {@code NULL} on a server not in recovery, on a standby that never streamed (archive recovery only:
+	 * what waits is unknown) or has replayed no transaction yet.
+	 */
+	private static final String REPLICA_REPLAY_DELAY_SQL = """
+			SELECT CASE
+			  WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() IS NULL THEN NULL
+			  WHEN pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() THEN 0
+			  ELSE CAST(GREATEST(0, EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) * 1000) AS BIGINT)
+			END""";
+
 	private final String schema;
 
 	/**
@@ -123,6 +137,14 @@ class PostgresDialect extends SqlTriggerDialect {
 	@Override
 	public void setText(PreparedStatement statement, int index, String value) throws SQLException {
 		statement.setObject(index, value, Types.OTHER);
+	}
+
+	/**
+	 * Returns the replay delay of a hot standby (see {@link #REPLICA_REPLAY_DELAY_SQL}).
+	 */
+	@Override
+	public String replicaReplayDelaySql() {
+		return REPLICA_REPLAY_DELAY_SQL;
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package dev.plasma.autoconfigure;
 
+import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -20,10 +24,15 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import dev.plasma.actuate.PlasmaEndpoint;
+import dev.plasma.actuate.PlasmaHealthIndicator;
 import dev.plasma.mutation.MutatorRegistry;
 import dev.plasma.replica.ReadReplica;
+import dev.plasma.replica.ReplicaLag;
 import dev.plasma.replica.ReplicaPullRouter;
+import dev.plasma.replica.ReplicaStatus;
 import dev.plasma.schema.PlasmaSchemaInitializer;
+import dev.plasma.sequencer.Sequencer;
 import dev.plasma.sync.Cookie;
 import dev.plasma.sync.PullProcessor;
 import dev.plasma.sync.PullResult;
@@ -36,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The read replica's auto-configuration on H2: nothing without {@code plasma.read-replica.url} (or with
  * {@code enabled=false}); with it, a pool of its own that is not a {@link DataSource} bean (the application's
  * data source stays Boot's), HikariCP settings applied, meters at zero, and pulls routed by what the replica
- * has reached. Invalid settings stop the start naming the property.
+ * has reached; the replica's lag as gauges, a health detail (never DOWN) and in the actuator endpoint.
+ * Invalid settings stop the start naming the property.
  */
 class PlasmaReadReplicaAutoConfigurationTests {
 
@@ -158,6 +168,90 @@ class PlasmaReadReplicaAutoConfigurationTests {
 			assertThat(meters.get("plasma.pull.source").tag("source", "replica").counter().count())
 				.as("matching grants: the replica answers").isOne();
 		});
+	}
+
+	/** With the health indicator and the endpoint, as an application with actuator has them. */
+	private ApplicationContextRunner withActuator(ApplicationContextRunner runner) {
+		return runner
+			.withConfiguration(AutoConfigurations.of(PlasmaCompactionAutoConfiguration.class,
+					PlasmaEndpointAutoConfiguration.class, PlasmaHealthAutoConfiguration.class))
+			.withPropertyValues("plasma.compaction.cron=-", "management.endpoints.web.exposure.include=health,plasma");
+	}
+
+	private static DriverManagerDataSource separateReplica(String url) throws Exception {
+		DriverManagerDataSource replica = new DriverManagerDataSource(url, "sa", "");
+		new PlasmaSchemaInitializer(replica).initialize();
+		return replica;
+	}
+
+	@Test
+	void withoutAReplicaThereAreNoLagGaugesNorReplicaHealthDetail() {
+		withActuator(this.runner).withPropertyValues("spring.datasource.url=" + freshUrl()).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(ReplicaLag.class).hasSingleBean(PlasmaHealthIndicator.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.find("plasma.replica.lag").meters()).isEmpty();
+			assertThat(meters.find("plasma.replica.replay.delay").meters()).isEmpty();
+			assertThat(meters.find("plasma.replica.available").meters()).isEmpty();
+			Health health = context.getBean(PlasmaHealthIndicator.class).health();
+			assertThat(health.getDetails()).containsKey("regions").doesNotContainKey("readReplica");
+			assertThat(context.getBean(PlasmaEndpoint.class).plasma().readReplica()).isNull();
+		});
+	}
+
+	@Test
+	void aReplicaBehindThePrimaryShowsItsLagInVersionsWhileHealthStaysUp() throws Exception {
+		String replicaUrl = freshUrl();
+		DriverManagerDataSource replica = separateReplica(replicaUrl);
+		withActuator(this.runner).withPropertyValues("spring.datasource.url=" + freshUrl(),
+				"plasma.read-replica.url=" + replicaUrl, "plasma.read-replica.username=sa").run((context) -> {
+					assertThat(context).hasNotFailed().hasSingleBean(ReplicaLag.class);
+					MeterRegistry meters = context.getBean(MeterRegistry.class);
+					JdbcTemplate primary = new JdbcTemplate(context.getBean(DataSource.class));
+					primary.update("INSERT INTO todos (id, text) VALUES ('t1', 'a')");
+					primary.update("INSERT INTO todos (id, text) VALUES ('t2', 'b')");
+					long head = context.getBean(Sequencer.class).flush();
+					assertThat(head).isEqualTo(2);
+					ReplicaStatus status = context.getBean(ReplicaLag.class).read();
+
+					assertThat(status.versionsBehind()).containsExactly(Map.entry("0", 2L));
+					assertThat(meters.get("plasma.replica.lag").tag("region", "0").gauge().value()).isEqualTo(2);
+					assertThat(meters.get("plasma.replica.available").gauge().value()).isOne();
+					assertThat(meters.get("plasma.replica.replay.delay").gauge().value()).as("H2 cannot tell").isNaN();
+					Health health = context.getBean(PlasmaHealthIndicator.class).health();
+					assertThat(health.getStatus()).as("a lagging replica is reported, not DOWN").isEqualTo(Status.UP);
+					assertThat(health.getDetails().get("readReplica")).isEqualTo(
+							Map.of("answered", true, "versionsBehind", Map.of("0", 2L)));
+					assertThat(context.getBean(PlasmaEndpoint.class).plasma().readReplica()).isEqualTo(status);
+
+					new JdbcTemplate(replica).update("UPDATE _plasma_sequencer SET head = ? WHERE region = '0'", head);
+					assertThat(context.getBean(ReplicaLag.class).read().versionsBehind()).containsEntry("0", 0L);
+					assertThat(meters.get("plasma.replica.lag").tag("region", "0").gauge().value()).isZero();
+				});
+	}
+
+	@Test
+	void aReplicaThatDoesNotAnswerIsReportedWhileHealthStaysUp() throws Exception {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		withActuator(this.runner).withPropertyValues("spring.datasource.url=" + freshUrl(),
+				"plasma.read-replica.url=jdbc:postgresql://127.0.0.1:" + closedPort + "/plasma",
+				"plasma.read-replica.username=postgres", "plasma.read-replica.hikari.connection-timeout=250")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("plasma.replica.available").gauge().value()).isZero();
+				assertThat(meters.get("plasma.replica.lag").tag("region", "0").gauge().value())
+					.as("registered for the primary's regions, unknown while the replica is down")
+					.isNaN();
+				assertThat(meters.get("plasma.replica.replay.delay").gauge().value()).isNaN();
+				Health health = context.getBean(PlasmaHealthIndicator.class).health();
+				assertThat(health.getStatus()).as("pulls fall back to the primary").isEqualTo(Status.UP);
+				@SuppressWarnings("unchecked")
+				Map<String, Object> detail = (Map<String, Object>) health.getDetails().get("readReplica");
+				assertThat(detail).containsEntry("answered", false).containsKey("error").doesNotContainKey("versionsBehind");
+			});
 	}
 
 	@Test

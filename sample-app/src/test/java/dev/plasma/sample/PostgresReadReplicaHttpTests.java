@@ -3,6 +3,7 @@ package dev.plasma.sample;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -110,6 +111,60 @@ class PostgresReadReplicaHttpTests {
 	private static long version(String cookie) {
 		String json = new String(Base64.getDecoder().decode(cookie.substring(3)), StandardCharsets.UTF_8);
 		return Long.parseLong(json.replaceAll("^\\{\"0\":\"(\\d+)\".*$", "$1"));
+	}
+
+	private double gauge(String name, String... tags) {
+		return this.meters.get(name).tags(tags).gauge().value();
+	}
+
+	/** Waits (at most 30 s) until {@code condition} holds; the lag is read at most once a second. */
+	private static void await(String what, Callable<Boolean> condition) throws Exception {
+		long deadline = System.currentTimeMillis() + 30_000;
+		while (!condition.call()) {
+			if (System.currentTimeMillis() > deadline) {
+				throw new AssertionError("not within 30 s: " + what);
+			}
+			Thread.sleep(100);
+		}
+	}
+
+	private JsonNode replicaHealth() throws Exception {
+		Response health = JsonHttp.sendAs("admin", this.port, "GET", "/actuator/health", null);
+		JsonNode plasma = health.body().get("components").get("plasma");
+		assertThat(plasma.get("status").stringValue()).as("a lagging replica never turns health DOWN").isEqualTo("UP");
+		return plasma.get("details").get("readReplica");
+	}
+
+	@Test
+	void theReplicasLagShowsWhileItsReplayIsPausedAndReturnsToZeroOnceItCaughtUp() throws Exception {
+		push("lag1", 1, "l1");
+		ReplicaServer.catchUp();
+		await("caught up: 0 versions behind", () -> gauge("plasma.replica.lag", "region", "0") == 0);
+		assertThat(gauge("plasma.replica.available")).isOne();
+
+		ReplicaServer.pause();
+		push("lag1", 2, "l2");
+		this.jdbc.update("INSERT INTO todos (id, text, done, created_at, list_id) VALUES ('lag-raw', 'raw', FALSE, 0, 'inbox-alice')");
+		this.sequencer.flush();
+
+		await("paused: versions behind", () -> gauge("plasma.replica.lag", "region", "0") >= 2);
+		await("paused: a replay delay", () -> gauge("plasma.replica.replay.delay") > 0);
+		assertThat(gauge("plasma.replica.available")).isOne();
+		JsonNode health = replicaHealth();
+		assertThat(health.get("answered").booleanValue()).isTrue();
+		assertThat(health.get("versionsBehind").get("0").longValue()).isGreaterThanOrEqualTo(2);
+		assertThat(health.get("replayDelay").stringValue()).startsWith("PT").isNotEqualTo("PT0S");
+		Response plasma = JsonHttp.sendAs("admin", this.port, "GET", "/actuator/plasma", null);
+		assertThat(plasma.status()).isEqualTo(200);
+		JsonNode endpoint = plasma.body().get("readReplica");
+		assertThat(endpoint.get("versionsBehind").get("0").longValue()).isGreaterThanOrEqualTo(2);
+		assertThat(endpoint.get("replayDelayMillis").longValue()).isPositive();
+
+		ReplicaServer.resume();
+		await("resumed: 0 versions behind", () -> gauge("plasma.replica.lag", "region", "0") == 0);
+		await("resumed: replay delay back under a second (other databases on the server may be writing)",
+				() -> gauge("plasma.replica.replay.delay") < 1);
+		assertThat(replicaHealth().get("versionsBehind").get("0").longValue()).isZero();
 	}
 
 	@Test
