@@ -37,6 +37,7 @@ import dev.plasma.poke.PokeHub;
 import dev.plasma.poke.PokeObserver;
 import dev.plasma.poke.PokeSequencerListener;
 import dev.plasma.poke.PokeTokens;
+import dev.plasma.poke.PokeTransport;
 import dev.plasma.poke.PollingPokeBus;
 import dev.plasma.poke.PostgresNotifyPokeBus;
 import dev.plasma.presence.PresenceRooms;
@@ -100,9 +101,21 @@ public final class PlasmaPokeAutoConfiguration {
 			PokeBus bus, ObjectProvider<PokeObserver> observers) {
 		PlasmaProperties.Poke poke = properties.getPoke();
 		List<PokeObserver> all = observers.orderedStream().toList();
-		PokeObserver observer = (transport, delay) -> all.forEach((each) -> each.pokeSent(transport, delay));
+		PokeObserver observer = new PokeObserver() {
+
+			@Override
+			public void pokeSent(PokeTransport transport, long delayMillis) {
+				all.forEach((each) -> each.pokeSent(transport, delayMillis));
+			}
+
+			@Override
+			public void connectionDropped(PokeTransport transport) {
+				all.forEach((each) -> each.connectionDropped(transport));
+			}
+
+		};
 		PokeHub hub = new PokeHub(dataSource(plasmaDataSource, dataSource), changeLog, rules, poke.getMinInterval(),
-				poke.getHeartbeat(), poke.getMaxConnections(), observer);
+				poke.getHeartbeat(), poke.getMaxConnections(), poke.getSendThreads(), poke.getSendTimeout(), observer);
 		bus.subscribe(hub);
 		return hub;
 	}

@@ -1340,6 +1340,18 @@ public class PlasmaProperties {
 		private int maxConnections = 10000;
 
 		/**
+		 * Threads writing pokes and heartbeats to this instance's connections; a client that stops reading holds
+		 * one of them until its send times out, never the others' pokes.
+		 */
+		private int sendThreads = 4;
+
+		/**
+		 * Longest a poke or heartbeat may take to be written to a connection; a connection whose send takes
+		 * longer (a client that stopped reading) is dropped.
+		 */
+		private Duration sendTimeout = Duration.ofSeconds(10);
+
+		/**
 		 * Secret (at least 32 characters) signing WebSocket tokens. Unset: a random secret per start, so a token
 		 * works only on the instance that issued it; set the same secret on every instance behind one load balancer.
 		 */
@@ -1406,6 +1418,24 @@ public class PlasmaProperties {
 		public void setMaxConnections(int maxConnections) {
 			requirePositive("poke.max-connections", maxConnections);
 			this.maxConnections = maxConnections;
+		}
+
+		public int getSendThreads() {
+			return this.sendThreads;
+		}
+
+		public void setSendThreads(int sendThreads) {
+			requirePositive("poke.send-threads", sendThreads);
+			this.sendThreads = sendThreads;
+		}
+
+		public Duration getSendTimeout() {
+			return this.sendTimeout;
+		}
+
+		public void setSendTimeout(Duration sendTimeout) {
+			requirePositive("poke.send-timeout", sendTimeout.toMillis());
+			this.sendTimeout = sendTimeout;
 		}
 
 		public String getTokenSecret() {

@@ -23,6 +23,8 @@ import dev.plasma.presence.PresenceRooms;
  * <li>{@code plasma.poke.connections} (gauge, tag {@code transport} = {@code sse} | {@code websocket}): open
  * poke connections on this instance;</li>
  * <li>{@code plasma.poke.sent} (counter, tag {@code transport}): pokes sent;</li>
+ * <li>{@code plasma.poke.dropped} (counter, tag {@code transport}): connections dropped because a send to
+ * them did not complete within {@code plasma.poke.send-timeout} (clients that stopped reading);</li>
  * <li>{@code plasma.poke.delay} (timer): from sequencing (or, when polling, noticing) a batch to sending its
  * poke;</li>
  * <li>{@code plasma.presence.rooms} (gauge) and {@code plasma.presence.members} (gauge): rooms with members
@@ -36,6 +38,8 @@ public class PokeMetrics implements MeterBinder, PokeObserver {
 	private final Supplier<@Nullable PresenceRooms> presence;
 
 	private final Map<PokeTransport, Counter> sent = new EnumMap<>(PokeTransport.class);
+
+	private final Map<PokeTransport, Counter> dropped = new EnumMap<>(PokeTransport.class);
 
 	private volatile @Nullable Timer delay;
 
@@ -60,6 +64,10 @@ public class PokeMetrics implements MeterBinder, PokeObserver {
 				.description("Pokes sent")
 				.tag("transport", transport.tag())
 				.register(registry));
+			this.dropped.put(transport, Counter.builder("plasma.poke.dropped")
+				.description("Connections dropped because a send did not complete in time")
+				.tag("transport", transport.tag())
+				.register(registry));
 		}
 		this.delay = Timer.builder("plasma.poke.delay")
 			.description("From sequencing a batch to sending its poke")
@@ -81,6 +89,14 @@ public class PokeMetrics implements MeterBinder, PokeObserver {
 		Timer timer = this.delay;
 		if (timer != null) {
 			timer.record(delayMillis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void connectionDropped(PokeTransport transport) {
+		Counter counter = this.dropped.get(transport);
+		if (counter != null) {
+			counter.increment();
 		}
 	}
 

@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,8 +47,15 @@ import dev.plasma.changelog.SequencerStateRepository;
  * reads a change (a row moving out of reach, a list shared with them). Many moves arriving during one
  * dispatch fold into the next. Each connection coalesces its pokes ({@link PokeConnection}).
  * <p>
- * Heartbeats run every heartbeat interval on the {@code plasma-poke-} scheduler threads; a connection
- * whose send fails is dropped.
+ * No thread of the hub but the senders writes to a socket: the dispatch thread and the {@code plasma-poke-}
+ * scheduler (heartbeats every heartbeat interval, trailing pokes) only record what is due, and a bounded
+ * pool of {@code plasma-poke-send-N} threads does the writing, one task per connection at a time. A client
+ * that stops reading (its socket's buffers full) thus holds one sender thread, not the dispatch. A
+ * watchdog drops a connection whose send has been written for longer than the send timeout: it leaves
+ * the hub, is counted ({@link PokeObserver#connectionDropped}) and its writing thread is interrupted;
+ * that thread ends the transport once the write returns, and until then the pool runs one thread more, so
+ * stuck writes never shrink the senders available to other connections. A connection whose send fails is
+ * dropped.
  */
 public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 
@@ -62,6 +72,10 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 	private final Duration heartbeat;
 
 	private final int maxConnections;
+
+	private final int sendThreads;
+
+	private final long sendTimeoutNanos;
 
 	private final PokeObserver observer;
 
@@ -89,6 +103,11 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 
 	private ScheduledExecutorService scheduler;
 
+	private volatile ThreadPoolExecutor senders;
+
+	/** Sends given up on whose write has not returned yet; each adds a sender thread. */
+	private int abandonedSends;
+
 	/**
 	 * Creates the hub.
 	 * @param dataSource the data source holding Plasma's tables
@@ -97,16 +116,20 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 	 * @param minInterval the shortest time between two pokes on one connection
 	 * @param heartbeat the pause between heartbeats
 	 * @param maxConnections the most connections on this instance
-	 * @param observer told about every poke sent
+	 * @param sendThreads the threads writing pokes and heartbeats to connections
+	 * @param sendTimeout the longest a send may take before its connection is dropped
+	 * @param observer told about every poke sent and every connection dropped for a stuck send
 	 */
 	public PokeHub(DataSource dataSource, ChangeLog changeLog, ReadRules rules, Duration minInterval,
-			Duration heartbeat, int maxConnections, PokeObserver observer) {
+			Duration heartbeat, int maxConnections, int sendThreads, Duration sendTimeout, PokeObserver observer) {
 		this.dataSource = dataSource;
 		this.changeLog = changeLog;
 		this.rules = rules;
 		this.minIntervalNanos = minInterval.toNanos();
 		this.heartbeat = heartbeat;
 		this.maxConnections = maxConnections;
+		this.sendThreads = sendThreads;
+		this.sendTimeoutNanos = sendTimeout.toNanos();
 		this.observer = observer;
 		for (PokeTransport transport : PokeTransport.values()) {
 			this.counts.put(transport, new AtomicInteger());
@@ -152,6 +175,11 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 			}
 			connection.markClosed();
 		}
+		remove(connection);
+		end(connection);
+	}
+
+	private void remove(PokeConnection connection) {
 		boolean[] removed = new boolean[1];
 		this.byUser.computeIfPresent(connection.user(), (user, set) -> {
 			removed[0] = set.remove(connection);
@@ -161,6 +189,9 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 			this.total.decrementAndGet();
 			this.counts.get(connection.transport()).decrementAndGet();
 		}
+	}
+
+	private static void end(PokeConnection connection) {
 		try {
 			connection.end();
 		}
@@ -249,19 +280,75 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 		}
 	}
 
+	void send(Runnable task) {
+		ThreadPoolExecutor executor = this.senders;
+		if (executor != null) {
+			try {
+				executor.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
+	}
+
 	void sent(PokeConnection connection, long sequencedAt) {
 		this.observer.pokeSent(connection.transport(), Math.max(0, System.currentTimeMillis() - sequencedAt));
+	}
+
+	/**
+	 * The write of an abandoned send returned (failed, most likely): ends the transport on the thread that
+	 * wrote to it, and gives back the extra sender thread.
+	 * @param connection the abandoned connection
+	 */
+	void released(PokeConnection connection) {
+		end(connection);
+		resizeSenders(-1);
+	}
+
+	private void dropStuckSends() {
+		for (PokeConnection connection : allConnections()) {
+			if (connection.abandonIfStuck(this.sendTimeoutNanos)) {
+				remove(connection);
+				resizeSenders(1);
+				this.observer.connectionDropped(connection.transport());
+				logger.debug("Plasma: dropped a poke connection whose send did not complete in time");
+			}
+		}
+	}
+
+	private synchronized void resizeSenders(int change) {
+		this.abandonedSends += change;
+		ThreadPoolExecutor executor = this.senders;
+		if (executor == null || executor.isShutdown()) {
+			return;
+		}
+		int size = this.sendThreads + this.abandonedSends;
+		if (size > executor.getMaximumPoolSize()) {
+			executor.setMaximumPoolSize(size);
+			executor.setCorePoolSize(size);
+		}
+		else {
+			executor.setCorePoolSize(size);
+			executor.setMaximumPoolSize(size);
+		}
 	}
 
 	@Override
 	public synchronized void start() {
 		this.running = true;
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
+		this.abandonedSends = 0;
+		this.senders = new ThreadPoolExecutor(this.sendThreads, this.sendThreads, 60, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("plasma-poke-send-"));
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
 				new CustomizableThreadFactory("plasma-poke-"));
 		executor.setRemoveOnCancelPolicy(true);
 		this.scheduler = executor;
 		long beat = this.heartbeat.toMillis();
 		executor.scheduleWithFixedDelay(this::beatAll, beat, beat, TimeUnit.MILLISECONDS);
+		long check = Math.min(Math.max(this.sendTimeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10)),
+				TimeUnit.SECONDS.toNanos(1));
+		executor.scheduleWithFixedDelay(this::dropStuckSends, check, check, TimeUnit.NANOSECONDS);
 		// Read the heads now, before any client connects, so that no write made after the start is taken as
 		// already dispatched; the dispatch loop retries when the database does not answer yet.
 		try (Connection connection = this.dataSource.getConnection()) {
@@ -286,6 +373,10 @@ public class PokeHub implements PokeBus.Subscriber, SmartLifecycle {
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
 			this.scheduler = null;
+		}
+		if (this.senders != null) {
+			this.senders.shutdownNow();
+			this.senders = null;
 		}
 	}
 

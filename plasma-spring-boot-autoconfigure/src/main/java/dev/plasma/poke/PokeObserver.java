@@ -1,7 +1,8 @@
 package dev.plasma.poke;
 
 /**
- * Told about every poke sent (for metrics).
+ * Told about every poke sent, and every connection dropped because a send did not complete in time (for
+ * metrics).
  */
 @FunctionalInterface
 public interface PokeObserver {
@@ -16,5 +17,13 @@ public interface PokeObserver {
 	 * @param delayMillis from the batch's sequencing (or its noticing, when polling) to the send
 	 */
 	void pokeSent(PokeTransport transport, long delayMillis);
+
+	/**
+	 * A connection was dropped because a send to it did not complete within the send timeout (a client
+	 * that stopped reading).
+	 * @param transport the connection's transport
+	 */
+	default void connectionDropped(PokeTransport transport) {
+	}
 
 }

@@ -1,5 +1,7 @@
 package dev.plasma.poke;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -205,6 +207,54 @@ public abstract class AbstractPokeTests {
 			.isLessThan(100);
 		assertThat(pokes.get(pokes.size() - 1).id()).as("the trailing poke announces the last version")
 			.isEqualTo(Long.toString(head()));
+	}
+
+	@Test
+	void aClientThatStopsReadingDelaysNoOtherClientsPokesAndIsDroppedAfterTheSendTimeout() throws Exception {
+		ConfigurableApplicationContext a = start(PORT_A, "plasma.poke.send-timeout=2s", "plasma.poke.min-interval=0",
+				"plasma.poke.poll-interval=10ms", "test.socket-send-buffer=4096");
+		PokeHub hub = a.getBean(PokeHub.class);
+		Socket stuck = new Socket();
+		this.clients.add(stuck);
+		stuck.setReceiveBufferSize(1024);
+		stuck.connect(new InetSocketAddress("127.0.0.1", PORT_A));
+		stuck.getOutputStream().write(("GET /plasma/poke HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User: alice\r\n"
+				+ "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+		stuck.getOutputStream().flush();
+		waitUntil(() -> hub.connections(PokeTransport.SSE) == 1);
+		SseClient reader = sse(PORT_A, "bob", null);
+		assertThat(hub.connections(PokeTransport.SSE)).isEqualTo(2);
+		long end = System.currentTimeMillis() + 60_000;
+		long slowest = 0;
+		int rounds = 0;
+		int row = 0;
+		try (java.sql.Connection connection = java.sql.DriverManager.getConnection(this.url, database().user(), "");
+				java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO docs (id, title) VALUES (?, 'x')")) {
+			while (hub.connections(PokeTransport.SSE) == 2 && System.currentTimeMillis() < end) {
+				for (int i = 0; i < 20; i++) {
+					insert.setString(1, "d" + row++);
+					insert.executeUpdate();
+					Thread.sleep(12);
+				}
+				waitUntil(() -> this.jdbc.queryForObject("SELECT COUNT(*) FROM _plasma_pending_changes", Long.class) == 0);
+				long head = head();
+				long sequenced = System.currentTimeMillis();
+				SseClient.Event poke;
+				do {
+					poke = reader.next(WAIT);
+					assertThat(poke).as("the reading client is poked").isNotNull();
+				}
+				while (Long.parseLong(poke.id()) < head);
+				slowest = Math.max(slowest, poke.receivedAt() - sequenced);
+				rounds++;
+			}
+		}
+		assertThat(hub.connections(PokeTransport.SSE)).as("the client that stopped reading is dropped, after "
+				+ rounds + " rounds and " + row + " writes").isOne();
+		assertThat(rounds).as("rounds while its writes blocked").isGreaterThan(2);
+		assertThat(slowest).as("the reading client's slowest poke, in ms").isLessThan(1000);
+		this.jdbc.update("INSERT INTO docs (id, title) VALUES ('after', 'x')");
+		assertThat(reader.next(WAIT)).isNotNull();
 	}
 
 	@Test

@@ -4,6 +4,9 @@ import java.util.Map;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -12,7 +15,8 @@ import dev.plasma.mutation.PlasmaMutator;
 
 /**
  * A minimal application for the realtime tests: the user comes from the {@code X-User} header, and one
- * mutator adds a note.
+ * mutator adds a note. With {@code test.socket-send-buffer} set, the server's sockets get that send buffer
+ * (so a client that stops reading blocks the server's writes soon).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -21,6 +25,14 @@ class PokeTestApplication {
 	@Bean
 	SyncUserResolver testUserResolver() {
 		return (request) -> request.getHeader("X-User");
+	}
+
+	@Bean
+	@ConditionalOnProperty("test.socket-send-buffer")
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> smallSendBuffer(
+			org.springframework.core.env.Environment environment) {
+		String size = environment.getRequiredProperty("test.socket-send-buffer");
+		return (factory) -> factory.addConnectorCustomizers((connector) -> connector.setProperty("socket.txBufSize", size));
 	}
 
 	@Bean
