@@ -112,10 +112,7 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 			return;
 		}
 		if (this.worker.isRunning()) {
-			synchronized (this.wake) {
-				this.woken = true;
-				this.wake.notifyAll();
-			}
+			wake();
 			return;
 		}
 		try {
@@ -123,6 +120,13 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Plasma: could not derive blob references; the next batch retries: " + ex.getMessage());
+		}
+	}
+
+	private void wake() {
+		synchronized (this.wake) {
+			this.woken = true;
+			this.wake.notifyAll();
 		}
 	}
 
@@ -185,10 +189,7 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 	public void start() {
 		if (!this.columns.all().isEmpty()) {
 			this.worker.start();
-			synchronized (this.wake) {
-				this.woken = true;
-				this.wake.notifyAll();
-			}
+			wake();
 		}
 	}
 
