@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -44,7 +46,7 @@ import dev.plasma.sync.MutationOutcome;
  * <li>{@code plasma.sequencer.pending} (gauge): committed entries waiting for the sequencer;</li>
  * <li>{@code plasma.region.head}, {@code plasma.region.floor}, {@code plasma.region.pending} and
  * {@code plasma.region.lag} (gauges, tag {@code region}, registered for the regions known when the registry
- * is bound): each region's head, compaction floor, pending entries and the age in seconds of its oldest
+ * is bound, and for a region created later as soon as a region gauge is read after it appeared): each region's head, compaction floor, pending entries and the age in seconds of its oldest
  * pending entry;</li>
  * <li>{@code plasma.push.mutations} (counter, tag {@code outcome} = {@code applied} | {@code duplicate} |
  * {@code failed} | {@code gap}): pushed mutations by what happened to them;</li>
@@ -82,6 +84,9 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener, ClientGro
 	private String rawWritesRegion = RegionIds.DEFAULT;
 
 	private final List<Meters> bound = new CopyOnWriteArrayList<>();
+
+	/** Per registry, the regions whose gauges are registered. */
+	private final Map<MeterRegistry, Set<String>> regionsBound = new ConcurrentHashMap<>();
 
 	private final Supplier<ClientGroups> clientGroups;
 
@@ -151,7 +156,18 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener, ClientGro
 			logger.debug("Plasma: reading the regions for metrics failed", ex);
 			regions = List.of();
 		}
+		bindNewRegions(registry, regions);
+	}
+
+	/**
+	 * Registers the gauges of the regions not registered in the registry yet.
+	 */
+	private void bindNewRegions(MeterRegistry registry, List<RegionStatus> regions) {
+		Set<String> known = this.regionsBound.computeIfAbsent(registry, (key) -> ConcurrentHashMap.newKeySet());
 		for (RegionStatus region : regions) {
+			if (!known.add(region.region())) {
+				continue;
+			}
 			regionGauge(registry, "plasma.region.head", "Highest version the region handed out", region.region(),
 					RegionStatus::head, null);
 			regionGauge(registry, "plasma.region.floor", "The region's compaction floor", region.region(),
@@ -171,8 +187,9 @@ public class PlasmaMetrics implements MeterBinder, CompactionListener, ClientGro
 				return Double.NaN;
 			}
 			try {
-				return reader.cachedRegions(metrics.rawWritesRegion)
-					.stream()
+				List<RegionStatus> regions = reader.cachedRegions(metrics.rawWritesRegion);
+				metrics.bindNewRegions(registry, regions);
+				return regions.stream()
 					.filter((status) -> status.region().equals(region))
 					.mapToDouble(value)
 					.findFirst()

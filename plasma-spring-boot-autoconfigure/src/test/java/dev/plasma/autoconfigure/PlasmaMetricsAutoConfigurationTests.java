@@ -59,6 +59,29 @@ class PlasmaMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void aRegionCreatedAfterStartGetsItsGaugesOnceARegionGaugeIsRead() {
+		onFreshDatabase().run((context) -> {
+			javax.sql.DataSource dataSource = context.getBean(javax.sql.DataSource.class);
+			dev.plasma.dialect.PlasmaDialect dialect = context.getBean(dev.plasma.dialect.PlasmaDialect.class);
+			MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+			new PlasmaMetrics(() -> new dev.plasma.changelog.ChangeLogStatusReader(dataSource, dialect, java.time.Duration.ZERO))
+				.bindTo(registry);
+			assertThat(registry.find("plasma.region.head").tag("region", "0").gauge()).isNotNull();
+			assertThat(registry.find("plasma.region.head").tag("region", "1").gauge()).isNull();
+			dev.plasma.sequencer.Sequencer region1 = new dev.plasma.sequencer.Sequencer(dataSource, dialect, 1000,
+					List.of(), new dev.plasma.changelog.PendingScope("1", "1"));
+			region1.registerRegion();
+			new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+				.update("MERGE INTO todos (id, text) KEY (id) VALUES ('1', 'a')");
+			region1.flush();
+			registry.get("plasma.region.head").tag("region", "0").gauge().value();
+			assertThat(registry.get("plasma.region.head").tag("region", "1").gauge().value()).isEqualTo(1.0);
+			assertThat(registry.find("plasma.region.lag").tag("region", "1").gauge()).isNotNull();
+			assertThat(registry.find("plasma.region.head").gauges()).hasSize(2);
+		});
+	}
+
+	@Test
 	void registersEveryMeterAtZero() {
 		onFreshDatabase().run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(PlasmaMetrics.class);
