@@ -132,11 +132,11 @@ public final class PlasmaBlobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	BlobCollector plasmaBlobCollector(@PlasmaDataSource ObjectProvider<DataSource> plasmaDataSource,
 			ObjectProvider<DataSource> dataSource, BlobStore store, BlobTable table, BlobUploads uploads,
-			BlobReferenceTracker tracker, ChangeLog changeLog, PlasmaDialect dialect, PlasmaProperties properties,
+			BlobReferenceTracker tracker, PlasmaDialect dialect, PlasmaProperties properties,
 			ObjectProvider<BlobListener> listeners) {
 		DataSource source = PlasmaAutoConfiguration.plasmaDataSource(plasmaDataSource, dataSource);
 		PlasmaProperties.Blobs blobs = properties.getBlobs();
-		return new BlobCollector(source, store, table, uploads, tracker, changeLog,
+		return new BlobCollector(source, store, table, uploads, tracker,
 				new LeaseLock(source, dialect, "blob-gc", LEASE), blobs.getOrphanGrace(), blobs.getUploadExpiry(),
 				blobs.getGcBatchSize(), System::currentTimeMillis, listener(listeners));
 	}

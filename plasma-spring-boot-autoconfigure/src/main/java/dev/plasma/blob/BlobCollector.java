@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -14,7 +13,6 @@ import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.plasma.changelog.ChangeLog;
 import dev.plasma.compaction.LeaseLock;
 import dev.plasma.jdbc.JdbcTransactions;
 import dev.plasma.jdbc.JdbcTransactions.Isolation;
@@ -48,8 +46,6 @@ public class BlobCollector {
 
 	private final BlobReferenceTracker tracker;
 
-	private final ChangeLog changeLog;
-
 	private final LeaseLock lock;
 
 	private final Duration grace;
@@ -73,7 +69,6 @@ public class BlobCollector {
 	 * @param table the owner of {@code _plasma_blobs}
 	 * @param uploads expires abandoned uploads
 	 * @param tracker derives references
-	 * @param changeLog the change log
 	 * @param lock the lease that lets one instance collect
 	 * @param grace how long a blob stays unreferenced before its bytes go
 	 * @param uploadExpiry how long an upload may rest
@@ -82,14 +77,13 @@ public class BlobCollector {
 	 * @param listener told about each run
 	 */
 	public BlobCollector(DataSource dataSource, BlobStore store, BlobTable table, BlobUploads uploads,
-			BlobReferenceTracker tracker, ChangeLog changeLog, LeaseLock lock, Duration grace, Duration uploadExpiry,
+			BlobReferenceTracker tracker, LeaseLock lock, Duration grace, Duration uploadExpiry,
 			int batchSize, LongSupplier clock, BlobListener listener) {
 		this.dataSource = dataSource;
 		this.store = store;
 		this.table = table;
 		this.uploads = uploads;
 		this.tracker = tracker;
-		this.changeLog = changeLog;
 		this.lock = lock;
 		this.grace = grace;
 		this.uploadExpiry = uploadExpiry;
@@ -127,8 +121,7 @@ public class BlobCollector {
 					}
 					Boolean marked = this.transactions.execute("orphan", (connection) -> JdbcTransactions
 						.inTransaction(connection, Isolation.READ_COMMITTED, null, (tx) -> {
-							Map<String, Long> cursors = BlobRefs.lockCursors(tx);
-							if (!this.changeLog.readAfter(cursors, 1).isEmpty() || BlobRefs.referenced(tx, hash)) {
+							if (BlobRefs.behind(BlobRefs.lockRanges(tx)) || BlobRefs.referenced(tx, hash)) {
 								return null;
 							}
 							return BlobTable.orphan(tx, hash, before, now);

@@ -225,13 +225,14 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 		if (ranges.isEmpty()) {
 			return 0;
 		}
-		List<ChangeEntry> entries = this.changeLog.readRanges(ranges, this.tables, PAGE_SIZE);
-		Map<String, Map<String, BlobRefs.Derived>> before = new HashMap<>();
-		Map<String, Map<String, BlobRefs.Derived>> after = new HashMap<>();
+		List<ChangeEntry> entries = this.tables.isEmpty() ? List.of()
+				: this.changeLog.readRanges(ranges, this.tables, PAGE_SIZE);
+		Map<String, Map<BlobRefs.RowColumn, BlobRefs.Derived>> before = new HashMap<>();
+		Map<String, Map<BlobRefs.RowColumn, BlobRefs.Derived>> after = new HashMap<>();
 		for (ChangeEntry entry : entries) {
 			before.computeIfAbsent(entry.tableName(), (table) -> new HashMap<>());
 		}
-		for (Map.Entry<String, Map<String, BlobRefs.Derived>> table : before.entrySet()) {
+		for (Map.Entry<String, Map<BlobRefs.RowColumn, BlobRefs.Derived>> table : before.entrySet()) {
 			Set<String> rowIds = new HashSet<>();
 			entries.stream().filter((entry) -> entry.tableName().equals(table.getKey())).forEach((entry) -> rowIds.add(entry.rowId()));
 			table.getValue().putAll(BlobRefs.ofRows(connection, table.getKey(), rowIds));
@@ -240,11 +241,11 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 		Set<String> gained = new HashSet<>();
 		Set<String> lost = new HashSet<>();
 		for (ChangeEntry entry : entries) {
-			Map<String, BlobRefs.Derived> current = after.get(entry.tableName());
+			Map<BlobRefs.RowColumn, BlobRefs.Derived> current = after.get(entry.tableName());
 			JsonNode row = mayReferenceFiles(entry) ? this.mapper.readTree(entry.value()) : null;
 			for (FileColumn file : this.columns.of(entry.tableName())) {
 				String hash = (row != null) ? FileReference.hash(this.mapper, row.get(file.column())) : null;
-				String key = BlobRefs.key(entry.rowId(), file.column());
+				BlobRefs.RowColumn key = new BlobRefs.RowColumn(entry.rowId(), file.column());
 				BlobRefs.Derived previous = (hash != null) ? current.put(key, new BlobRefs.Derived(hash, entry.scope()))
 						: current.remove(key);
 				String previousHash = (previous != null) ? previous.hash() : null;
@@ -262,16 +263,15 @@ public class BlobReferenceTracker implements SequencerListener, CompactionListen
 				}
 			}
 		}
-		for (Map.Entry<String, Map<String, BlobRefs.Derived>> table : after.entrySet()) {
-			Map<String, BlobRefs.Derived> old = before.get(table.getKey());
-			Set<String> keys = new HashSet<>(old.keySet());
+		for (Map.Entry<String, Map<BlobRefs.RowColumn, BlobRefs.Derived>> table : after.entrySet()) {
+			Map<BlobRefs.RowColumn, BlobRefs.Derived> old = before.get(table.getKey());
+			Set<BlobRefs.RowColumn> keys = new HashSet<>(old.keySet());
 			keys.addAll(table.getValue().keySet());
-			for (String key : keys) {
+			for (BlobRefs.RowColumn key : keys) {
 				BlobRefs.Derived was = old.get(key);
 				BlobRefs.Derived is = table.getValue().get(key);
 				if (!Objects.equals(was, is)) {
-					int separator = key.indexOf('\u0000');
-					BlobRefs.store(connection, table.getKey(), key.substring(separator + 1), key.substring(0, separator), was, is);
+					BlobRefs.store(connection, table.getKey(), key, was, is);
 				}
 			}
 		}

@@ -23,15 +23,6 @@ public final class BlobRefs {
 
 	private static final String LOCK_SQL = "SELECT refs_version FROM _plasma_blob_cursor WHERE id = 1 FOR UPDATE";
 
-	private static final String CURSORS_SQL = """
-			SELECT s.region, COALESCE(c.refs_version, 0) FROM _plasma_sequencer s
-			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region""";
-
-	private static final String BEHIND_SQL = """
-			SELECT 1 FROM _plasma_sequencer s
-			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region
-			WHERE s.head > COALESCE(c.refs_version, 0)""";
-
 	private static final String RANGES_SQL = """
 			SELECT s.region, COALESCE(c.refs_version, 0), s.head FROM _plasma_sequencer s
 			LEFT JOIN _plasma_blob_cursors c ON c.region = s.region""";
@@ -61,38 +52,31 @@ public final class BlobRefs {
 
 	/**
 	 * Locks the derivation (the row of {@code _plasma_blob_cursor}, so one derivation runs at a time) and
-	 * reads every region's cursor (0 for a region not derived yet).
+	 * reads, per region, the range still to derive: {@code {cursor, head}} (cursor 0 for a region not
+	 * derived yet).
 	 */
-	static Map<String, Long> lockCursors(Connection connection) throws SQLException {
+	static Map<String, long[]> lockRanges(Connection connection) throws SQLException {
 		try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL); ResultSet rs = lock.executeQuery()) {
 			rs.next();
 		}
-		Map<String, Long> cursors = new TreeMap<>();
-		try (PreparedStatement select = connection.prepareStatement(CURSORS_SQL); ResultSet rs = select.executeQuery()) {
-			while (rs.next()) {
-				cursors.put(rs.getString(1), rs.getLong(2));
-			}
-		}
-		return cursors;
+		return ranges(connection);
 	}
 
 	/**
 	 * Tells whether some region's references are derived only up to a version below its head.
 	 */
 	static boolean behind(Connection connection) throws SQLException {
-		try (PreparedStatement select = connection.prepareStatement(BEHIND_SQL); ResultSet rs = select.executeQuery()) {
-			return rs.next();
-		}
+		return behind(ranges(connection));
 	}
 
 	/**
-	 * Locks the derivation like {@link #lockCursors} and reads, per region, the range still to derive:
-	 * {@code {cursor, head}}.
+	 * Tells whether some range read by {@link #lockRanges} is not derived yet.
 	 */
-	static Map<String, long[]> lockRanges(Connection connection) throws SQLException {
-		try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL); ResultSet rs = lock.executeQuery()) {
-			rs.next();
-		}
+	static boolean behind(Map<String, long[]> ranges) {
+		return ranges.values().stream().anyMatch((range) -> range[0] < range[1]);
+	}
+
+	private static Map<String, long[]> ranges(Connection connection) throws SQLException {
 		Map<String, long[]> ranges = new TreeMap<>();
 		try (PreparedStatement select = connection.prepareStatement(RANGES_SQL); ResultSet rs = select.executeQuery()) {
 			while (rs.next()) {
@@ -103,11 +87,11 @@ public final class BlobRefs {
 	}
 
 	/**
-	 * Reads the references of some rows of a table, keyed by {@link #key(String, String)} of row and column.
+	 * Reads the references of some rows of a table, keyed by row and column.
 	 */
-	static Map<String, Derived> ofRows(Connection connection, String table, Collection<String> rowIds)
+	static Map<RowColumn, Derived> ofRows(Connection connection, String table, Collection<String> rowIds)
 			throws SQLException {
-		Map<String, Derived> found = new HashMap<>();
+		Map<RowColumn, Derived> found = new HashMap<>();
 		List<String> ids = new ArrayList<>(rowIds);
 		for (int from = 0; from < ids.size(); from += ROWS_PER_QUERY) {
 			List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ROWS_PER_QUERY));
@@ -119,7 +103,7 @@ public final class BlobRefs {
 				}
 				try (ResultSet rs = select.executeQuery()) {
 					while (rs.next()) {
-						found.put(key(rs.getString(1), rs.getString(2)), new Derived(rs.getString(3), rs.getString(4)));
+						found.put(new RowColumn(rs.getString(1), rs.getString(2)), new Derived(rs.getString(3), rs.getString(4)));
 					}
 				}
 			}
@@ -128,23 +112,16 @@ public final class BlobRefs {
 	}
 
 	/**
-	 * Returns the key of a row's file column in {@link #ofRows}.
-	 */
-	static String key(String rowId, String column) {
-		return column + "\u0000" + rowId;
-	}
-
-	/**
 	 * Stores a row's file column's reference: removes the one derived before, if any, and inserts the new
 	 * one, if any.
 	 */
-	static void store(Connection connection, String table, String rowId, String column, @Nullable Derived before,
+	static void store(Connection connection, String table, RowColumn key, @Nullable Derived before,
 			@Nullable Derived after) throws SQLException {
 		if (before != null) {
 			try (PreparedStatement remove = connection.prepareStatement(REMOVE_SQL)) {
 				remove.setString(1, table);
-				remove.setString(2, rowId);
-				remove.setString(3, column);
+				remove.setString(2, key.rowId());
+				remove.setString(3, key.column());
 				remove.executeUpdate();
 			}
 		}
@@ -152,8 +129,8 @@ public final class BlobRefs {
 			try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL)) {
 				insert.setString(1, after.hash());
 				insert.setString(2, table);
-				insert.setString(3, rowId);
-				insert.setString(4, column);
+				insert.setString(3, key.rowId());
+				insert.setString(4, key.column());
 				insert.setString(5, after.scope());
 				insert.executeUpdate();
 			}
@@ -166,6 +143,14 @@ public final class BlobRefs {
 	 * @param scope the row's scope, {@code null} for none
 	 */
 	record Derived(String hash, @Nullable String scope) {
+	}
+
+	/**
+	 * A row's file column.
+	 * @param rowId the row
+	 * @param column the file column
+	 */
+	record RowColumn(String rowId, String column) {
 	}
 
 	/**

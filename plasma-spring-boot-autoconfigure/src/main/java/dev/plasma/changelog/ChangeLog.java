@@ -4,6 +4,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -101,31 +103,22 @@ public class ChangeLog {
 	 * @return the entries
 	 */
 	public List<ChangeEntry> readAfter(Map<String, Long> cursors, int limit) {
-		if (cursors.isEmpty()) {
-			return List.of();
-		}
-		StringBuilder sql = new StringBuilder(this.select).append(" WHERE ");
-		List<Object> args = new ArrayList<>();
-		cursors.forEach((region, cursor) -> {
-			sql.append(args.isEmpty() ? "" : " OR ").append("(region = ? AND row_version > ?)");
-			args.add(region);
-			args.add(cursor);
-		});
-		sql.append(" ORDER BY batch_order, region, row_version LIMIT ").append(limit);
-		return this.jdbc.query(sql.toString(), MAPPER, args.toArray());
+		Map<String, long[]> ranges = new LinkedHashMap<>();
+		cursors.forEach((region, cursor) -> ranges.put(region, new long[] { cursor, Long.MAX_VALUE }));
+		return readRanges(ranges, List.of(), limit);
 	}
 
 	/**
-	 * Returns the entries of some tables in every region's range {@code (cursor, head]}, in the order
-	 * their writes happened across regions (as {@link #readAfter(Map, int)}), at most {@code limit}.
+	 * Returns the entries in every region's range {@code (cursor, head]}, in the order their writes
+	 * happened across regions (as {@link #readAfter(Map, int)}), at most {@code limit}.
 	 * @param ranges every region's cursor (exclusive) and head (inclusive), as {@code long[2]}; a region not
 	 * named is not read
-	 * @param tableNames the tables whose entries are read
+	 * @param tableNames the tables whose entries are read; empty for every table
 	 * @param limit the most entries to return
 	 * @return the entries
 	 */
 	public List<ChangeEntry> readRanges(Map<String, long[]> ranges, Collection<String> tableNames, int limit) {
-		if (ranges.isEmpty() || tableNames.isEmpty()) {
+		if (ranges.isEmpty()) {
 			return List.of();
 		}
 		StringBuilder sql = new StringBuilder(this.select).append(" WHERE (");
@@ -136,14 +129,13 @@ public class ChangeLog {
 			args.add(range[0]);
 			args.add(range[1]);
 		});
-		sql.append(") AND table_name IN (");
-		String separator = "";
-		for (String tableName : tableNames) {
-			sql.append(separator).append('?');
-			args.add(tableName);
-			separator = ", ";
+		sql.append(")");
+		if (!tableNames.isEmpty()) {
+			sql.append(" AND table_name IN (").append(String.join(", ", Collections.nCopies(tableNames.size(), "?")))
+				.append(")");
+			args.addAll(tableNames);
 		}
-		sql.append(") ORDER BY batch_order, region, row_version LIMIT ").append(limit);
+		sql.append(" ORDER BY batch_order, region, row_version LIMIT ").append(limit);
 		return this.jdbc.query(sql.toString(), MAPPER, args.toArray());
 	}
 
