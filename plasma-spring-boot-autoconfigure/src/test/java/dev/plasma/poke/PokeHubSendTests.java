@@ -87,6 +87,10 @@ class PokeHubSendTests {
 		assertThat(stuck.interrupted).as("its write was interrupted").isTrue();
 		assertThat(stuck.endedOn).as("ended by the thread that wrote to it").isEqualTo(stuck.writer);
 		assertThat(stuck.isClosed()).isTrue();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		while ((hub.connections(PokeTransport.SSE) != 1 || this.dropped.get() != 1) && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
 		assertThat(hub.connections(PokeTransport.SSE)).as("the other connection is still there").isOne();
 		assertThat(this.dropped.get()).isOne();
 		normal.offer(11, System.currentTimeMillis());
